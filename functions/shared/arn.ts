@@ -34,10 +34,23 @@ export function parseServiceArn(value: unknown): ServiceLocation {
   const shortForm = parts.length === 2;
   const cluster = shortForm ? "default" : (parts[1] as string);
   const service = parts[parts.length - 1] as string;
-  if (!NAME.test(cluster) || !NAME.test(service) || !/^\d{12}$/.test(arn.accountId) || arn.region === "") {
+  if (
+    !NAME.test(cluster) ||
+    !NAME.test(service) ||
+    !/^\d{12}$/.test(arn.accountId) ||
+    arn.region === ""
+  ) {
     throw new InvalidArnError(`Malformed ECS service ARN: ${value}`);
   }
-  return { arn: value, partition: arn.partition, region: arn.region, accountId: arn.accountId, cluster, service, shortForm };
+  return {
+    arn: value,
+    partition: arn.partition,
+    region: arn.region,
+    accountId: arn.accountId,
+    cluster,
+    service,
+    shortForm,
+  };
 }
 
 /**

@@ -6,7 +6,9 @@
  * const ecsIn = regionalClients((region) => new ECSClient({ region }));
  * await ecsIn("eu-west-1").send(...);
  */
-export function regionalClients<Client>(create: (region: string) => Client): (region: string) => Client {
+export function regionalClients<Client>(
+  create: (region: string) => Client,
+): (region: string) => Client {
   const cache = new Map<string, Client>();
   return (region: string): Client => {
     let client = cache.get(region);

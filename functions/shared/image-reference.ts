@@ -22,8 +22,10 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
+const ECR_HOST =
+  /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
 const MAX_LENGTH = 4096;
 
 /**
@@ -37,7 +39,9 @@ const MAX_LENGTH = 4096;
  */
 export function parseImageReference(raw: unknown): ImageReference {
   if (typeof raw !== "string" || raw.trim() === "") {
-    throw new InvalidImageReferenceError(`Image reference must be a non-empty string, got ${JSON.stringify(raw)}`);
+    throw new InvalidImageReferenceError(
+      `Image reference must be a non-empty string, got ${JSON.stringify(raw)}`,
+    );
   }
   if (raw.length > MAX_LENGTH) {
     throw new InvalidImageReferenceError(`Image reference is longer than ${MAX_LENGTH} characters`);
@@ -49,16 +53,21 @@ export function parseImageReference(raw: unknown): ImageReference {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     if (!DIGEST.test(digest)) {
-      throw new InvalidImageReferenceError(`Image reference "${raw}" has an invalid digest "${digest}"`);
+      throw new InvalidImageReferenceError(
+        `Image reference "${raw}" has an invalid digest "${digest}"`,
+      );
     }
   }
   const slash = rest.indexOf("/");
   const first = slash === -1 ? "" : rest.slice(0, slash);
-  const hasRegistry = slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const hasRegistry =
+    slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost");
   let registry = hasRegistry ? first : DOCKER_HUB;
   let remainder = hasRegistry ? rest.slice(slash + 1) : rest;
   if (hasRegistry && !HOST.test(registry)) {
-    throw new InvalidImageReferenceError(`Image reference "${raw}" has an invalid registry "${registry}"`);
+    throw new InvalidImageReferenceError(
+      `Image reference "${raw}" has an invalid registry "${registry}"`,
+    );
   }
   let tag: string | undefined;
   const colon = remainder.lastIndexOf(":");
@@ -71,10 +80,13 @@ export function parseImageReference(raw: unknown): ImageReference {
   }
   const components = remainder.split("/");
   if (remainder === "" || !components.every((c) => PATH_COMPONENT.test(c))) {
-    throw new InvalidImageReferenceError(`Image reference "${raw}" has an invalid repository "${remainder}"`);
+    throw new InvalidImageReferenceError(
+      `Image reference "${raw}" has an invalid repository "${remainder}"`,
+    );
   }
   if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
-  const repository = registry === DOCKER_HUB && components.length === 1 ? `library/${remainder}` : remainder;
+  const repository =
+    registry === DOCKER_HUB && components.length === 1 ? `library/${remainder}` : remainder;
   const ecrMatch = ECR_HOST.exec(registry);
   return {
     raw,

@@ -18,9 +18,13 @@ export function motoAvailable(): boolean {
   const found = spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
   if (!found) {
     if (process.env.CI) {
-      throw new Error("moto_server is not installed, and CI must run the integration tests: pip install 'moto[server]'");
+      throw new Error(
+        "moto_server is not installed, and CI must run the integration tests: pip install 'moto[server]'",
+      );
     }
-    console.warn("SKIPPED: moto_server is not installed (pip install 'moto[server]'); integration tests do not run.");
+    console.warn(
+      "SKIPPED: moto_server is not installed (pip install 'moto[server]'); integration tests do not run.",
+    );
   }
   return found;
 }

@@ -1,0 +1,262 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { Fn, TerraformLocal, Token } from "cdktf";
+import { Construct } from "constructs";
+import {
+  both,
+  countOf,
+  EventDrivenFunction,
+  type EventForwarding,
+  isSet,
+  type LambdaCode,
+  nonsensitiveToggle,
+  type Toggle,
+} from "./event-driven-function.js";
+import { trackerEventPattern } from "./patterns.js";
+import { addressOf, attr, listExpr } from "./terraform.js";
+
+/** The seed's receiver: Cardinal's workloads API. */
+export const DEFAULT_ENDPOINT_URL = "https://app.cardinalhq.io/_/chip/workloads";
+/** The seed's API key header. */
+export const DEFAULT_API_KEY_HEADER = "x-cardinalhq-api-key";
+
+/** Properties of {@link DeploymentTracker}. */
+export interface DeploymentTrackerProps {
+  /**
+   * Whether to create the tracker.
+   * @default true
+   */
+  readonly enabled?: Toggle;
+  /**
+   * The function name; names its role, log group, rule, DLQ and secret too.
+   * @default "ecs-deployment-tracker"
+   */
+  readonly functionName?: string;
+  /** The deployment package. */
+  readonly code: LambdaCode;
+  /**
+   * HTTPS endpoint that receives one record per finished deployment.
+   * @default DEFAULT_ENDPOINT_URL
+   */
+  readonly endpointUrl?: string;
+  /**
+   * Header that carries the API key.
+   * @default DEFAULT_API_KEY_HEADER
+   */
+  readonly apiKeyHeader?: string;
+  /**
+   * Whether to create the Secrets Manager secret for the API key.
+   * @default true
+   */
+  readonly createApiKeySecret?: Toggle;
+  /**
+   * ARN of an existing secret holding the API key; used when `createApiKeySecret` is false.
+   * @default - none: required when no secret is created
+   */
+  readonly apiKeySecretArn?: string;
+  /**
+   * The API key, written to the created secret as a write-only value (never in state).
+   * @default - the secret is created empty; put the key in it yourself
+   */
+  readonly apiKey?: string;
+  /**
+   * Bump to write a new `apiKey` into the secret.
+   * @default 1
+   */
+  readonly apiKeyVersion?: number;
+  /**
+   * Whether failed deployments (circuit-breaker rollbacks) are recorded too.
+   * @default false
+   */
+  readonly trackFailedDeployments?: Toggle;
+  /** Regions whose ECS services the function may read. */
+  readonly regions: string[];
+  /** Account that runs the services. */
+  readonly accountId: string;
+  /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`). */
+  readonly partition: string;
+  /**
+   * Accounts whose ECR repositories the function may read digests from.
+   * @default - `accountId` only
+   */
+  readonly ecrAccountIds?: string[];
+  /**
+   * Customer KMS key for the secret, DLQ and log group.
+   * @default - AWS-managed keys
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Powertools log level.
+   * @default "INFO"
+   */
+  readonly logLevel?: string;
+  /**
+   * Days to keep logs.
+   * @default 30
+   */
+  readonly logRetentionInDays?: number;
+  /**
+   * Forward deployment events from other regions.
+   * @default - none
+   */
+  readonly forwarding?: EventForwarding;
+  /**
+   * Whether to create alarms on errors and DLQ depth.
+   * @default false
+   */
+  readonly alarms?: Toggle;
+  /**
+   * Alarm actions.
+   * @default []
+   */
+  readonly alarmActions?: string[];
+  /**
+   * Tags for every resource.
+   * @default {}
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The deployment tracker: records every finished ECS service deployment with the digests
+ * of all its images and POSTs it to an HTTP endpoint, with the API key read from Secrets
+ * Manager. Failed deliveries end in the DLQ, never silently.
+ */
+export class DeploymentTracker extends Construct {
+  /** The tracker function and its supporting resources. */
+  public readonly function: EventDrivenFunction;
+  /** ARN of the secret the function reads the API key from. */
+  public readonly apiKeySecretArn: string;
+
+  constructor(scope: Construct, id: string, props: DeploymentTrackerProps) {
+    super(scope, id);
+    const enabled = props.enabled ?? true;
+    const name = props.functionName ?? "ecs-deployment-tracker";
+    const createSecret = both(enabled, props.createApiKeySecret ?? true);
+    const tags = props.tags ?? {};
+    const kms = props.kmsKeyArn;
+
+    const secret = new SecretsmanagerSecret(this, "api_key", {
+      count: countOf(createSecret),
+      name: `${name}-api-key`,
+      description: `API key that ${name} sends with each deployment record`,
+      kmsKeyId: kms,
+      tags,
+    });
+    if (props.apiKey !== undefined) {
+      new SecretsmanagerSecretVersion(this, "api_key_value", {
+        // api_key is sensitive, and Terraform refuses sensitive values in count; whether it
+        // is set is not a secret.
+        count: countOf(both(createSecret, nonsensitiveToggle(isSet(props.apiKey)))),
+        secretId: attr(secret, "id"),
+        secretStringWo: props.apiKey,
+        secretStringWoVersion: props.apiKeyVersion ?? 1,
+      });
+    }
+    this.apiKeySecretArn =
+      typeof createSecret === "boolean"
+        ? createSecret
+          ? attr(secret, "arn")
+          : (props.apiKeySecretArn ?? "")
+        : Token.asString(
+            Fn.conditional(
+              createSecret,
+              attr(secret, "arn"),
+              props.apiKeySecretArn ?? Token.nullValue(),
+            ),
+          );
+
+    const patterns = new TerraformLocal(this, "event_patterns", {
+      completed: trackerEventPattern(false),
+      completed_and_failed: trackerEventPattern(true),
+    });
+    const trackFailed = props.trackFailedDeployments ?? false;
+    const eventPattern =
+      typeof trackFailed === "boolean"
+        ? trackerEventPattern(trackFailed)
+        : Token.asString(
+            Fn.lookupNested(patterns.expression, [
+              Fn.conditional(trackFailed, "completed_and_failed", "completed"),
+            ]),
+          );
+
+    const ecrAccounts = props.ecrAccountIds ?? [props.accountId];
+    const kmsPolicy = new DataAwsIamPolicyDocument(this, "kms_policy", {
+      count: countOf(both(enabled, isSet(kms))),
+      statement: [
+        {
+          sid: "UseCustomerKeyForSecretAndDlq",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: [kms ?? ""],
+        },
+      ],
+    });
+
+    this.function = new EventDrivenFunction(this, "Default", {
+      enabled,
+      functionName: name,
+      description:
+        "Records finished ECS deployments with their image digests and POSTs them to an HTTP API.",
+      code: props.code,
+      environment: {
+        ENDPOINT_URL: props.endpointUrl ?? DEFAULT_ENDPOINT_URL,
+        API_KEY_HEADER: props.apiKeyHeader ?? DEFAULT_API_KEY_HEADER,
+        API_KEY_SECRET_ARN: this.apiKeySecretArn,
+        POWERTOOLS_SERVICE_NAME: name,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+      },
+      eventPattern,
+      ruleDescription: "ECS service deployments that finished",
+      statements: [
+        {
+          sid: "ReadServicesAndTheirDeployments",
+          actions: ["ecs:DescribeServices", "ecs:ListServiceDeployments"],
+          resources: Fn.formatlist("arn:%s:ecs:%s:%s:service/*", [
+            props.partition,
+            props.regions,
+            props.accountId,
+          ]),
+        },
+        {
+          sid: "ReadServiceDeploymentsAndRevisions",
+          actions: ["ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"],
+          resources: Fn.flatten([
+            Fn.formatlist("arn:%s:ecs:%s:%s:service-deployment/*", [
+              props.partition,
+              props.regions,
+              props.accountId,
+            ]),
+            Fn.formatlist("arn:%s:ecs:%s:%s:service-revision/*", [
+              props.partition,
+              props.regions,
+              props.accountId,
+            ]),
+          ]),
+        },
+        {
+          sid: "DescribeTaskDefinitionHasNoResourceType",
+          actions: ["ecs:DescribeTaskDefinition"],
+          resources: ["*"],
+        },
+        {
+          sid: "ReadImageDigestsInAllowedAccounts",
+          actions: ["ecr:DescribeImages", "ecr:BatchGetImage"],
+          resources: Fn.formatlist("arn:%s:ecr:*:%s:repository/*", [props.partition, ecrAccounts]),
+        },
+        {
+          sid: "ReadApiKey",
+          actions: ["secretsmanager:GetSecretValue"],
+          resources: [this.apiKeySecretArn],
+        },
+      ],
+      sourcePolicyDocuments: listExpr(`${addressOf(kmsPolicy)}[*].json`),
+      kmsKeyArn: kms,
+      logRetentionInDays: props.logRetentionInDays,
+      forwarding: props.forwarding,
+      alarms: props.alarms,
+      alarmActions: props.alarmActions,
+      tags,
+    });
+  }
+}

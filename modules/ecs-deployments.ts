@@ -1,0 +1,282 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { Fn, TerraformLocal, TerraformVariable, Token } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  DEFAULT_API_KEY_HEADER,
+  DEFAULT_ENDPOINT_URL,
+  DeploymentTracker,
+} from "./deployment-tracker.js";
+import type { LambdaCode } from "./event-driven-function.js";
+import { addressOf, listExpr, ModuleStack, output } from "./terraform.js";
+
+/** Deployment packages of the module's functions. */
+export interface ModuleCode {
+  readonly deploymentTracker: LambdaCode;
+}
+
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+const REGION = "^[a-z]{2}(-[a-z]+)+-\\\\d$";
+
+/**
+ * The publishable root module: every user choice is a Terraform variable evaluated at
+ * plan time, because this module is synthesised once and used by many.
+ */
+export class EcsDeploymentsModule extends ModuleStack {
+  constructor(scope: Construct, id: string, code: ModuleCode) {
+    super(scope, id);
+
+    // ---- Inputs: module-wide
+    const namePrefix = new TerraformVariable(this, "name_prefix", {
+      description: "The prefix of every resource name (functions, roles, rules, queues, secret).",
+      type: "string",
+      default: "ecs-deployments",
+      validation: [
+        {
+          condition: `\${can(regex("^[a-zA-Z0-9_-]{1,40}$", var.name_prefix))}`,
+          errorMessage: "The name_prefix must be 1-40 characters of letters, digits, '-' and '_'.",
+        },
+      ],
+    });
+    const regions = new TerraformVariable(this, "regions", {
+      description:
+        "List of further regions whose ECS and ECR events are handled. Their events are forwarded to the home region (the provider's); the functions may act in these regions and the home region only.",
+      type: "list(string)",
+      default: [],
+      validation: [
+        {
+          condition: `\${alltrue([for r in var.regions : can(regex("${REGION}", r))])}`,
+          errorMessage: "Each entry of regions must be an AWS region name such as eu-west-1.",
+        },
+      ],
+    });
+    const kmsKeyArn = new TerraformVariable(this, "kms_key_arn", {
+      description:
+        "The ARN of a customer KMS key for the secret, the DLQs and the log groups. Its key policy must allow Lambda, EventBridge and CloudWatch Logs to use it. Null uses AWS-managed keys.",
+      type: "string",
+      nullable: true,
+      validation: [
+        {
+          condition: `\${var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\\\d{12}:key/[a-f0-9-]+$", var.kms_key_arn))}`,
+          errorMessage:
+            "The kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null.",
+        },
+      ],
+    });
+    const logRetention = new TerraformVariable(this, "log_retention_in_days", {
+      description: "The number of days CloudWatch keeps the functions' logs.",
+      type: "number",
+      default: 30,
+      validation: [
+        {
+          condition: `\${contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_in_days)}`,
+          errorMessage: `The log_retention_in_days must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(", ")}.`,
+        },
+      ],
+    });
+    const logLevel = new TerraformVariable(this, "log_level", {
+      description: "The functions' log level: DEBUG, INFO, WARN or ERROR.",
+      type: "string",
+      default: "INFO",
+      validation: [
+        {
+          condition: `\${contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)}`,
+          errorMessage: "The log_level must be one of DEBUG, INFO, WARN, ERROR.",
+        },
+      ],
+    });
+    const createAlarms = new TerraformVariable(this, "create_alarms", {
+      description:
+        "Whether to create CloudWatch alarms on function errors and on messages waiting in the DLQs.",
+      type: "bool",
+      default: false,
+    });
+    const alarmActions = new TerraformVariable(this, "alarm_actions", {
+      description: "List of ARNs (e.g. SNS topics) notified when an alarm fires.",
+      type: "list(string)",
+      default: [],
+    });
+    const tags = new TerraformVariable(this, "tags", {
+      description: "Map of tags added to every resource.",
+      type: "map(string)",
+      default: {},
+    });
+
+    // ---- Inputs: deployment tracker
+    const createTracker = new TerraformVariable(this, "create_tracker", {
+      description: "Whether to create the deployment tracker.",
+      type: "bool",
+      default: true,
+    });
+    const endpointUrl = new TerraformVariable(this, "tracker_endpoint_url", {
+      description: "The HTTPS endpoint that receives one record per finished ECS deployment.",
+      type: "string",
+      default: DEFAULT_ENDPOINT_URL,
+      validation: [
+        {
+          condition: `\${can(regex("^https://[^\\\\s/?#]+[^\\\\s]*$", var.tracker_endpoint_url))}`,
+          errorMessage:
+            "The tracker_endpoint_url must be an https:// URL: the API key travels with every request.",
+        },
+      ],
+    });
+    const apiKeyHeader = new TerraformVariable(this, "tracker_api_key_header", {
+      description: "The HTTP header that carries the API key.",
+      type: "string",
+      default: DEFAULT_API_KEY_HEADER,
+      validation: [
+        {
+          condition: `\${can(regex("^[A-Za-z0-9-]{1,64}$", var.tracker_api_key_header))}`,
+          errorMessage:
+            "The tracker_api_key_header must be an HTTP header name (letters, digits and '-').",
+        },
+      ],
+    });
+    const trackFailed = new TerraformVariable(this, "tracker_track_failed_deployments", {
+      description:
+        "Whether failed deployments (circuit-breaker rollbacks) are recorded too, with status FAILED.",
+      type: "bool",
+      default: false,
+    });
+    const createSecret = new TerraformVariable(this, "create_api_key_secret", {
+      description:
+        "Whether to create the Secrets Manager secret for the API key. When false, api_key_secret_arn names an existing one.",
+      type: "bool",
+      default: true,
+    });
+    const secretArn = new TerraformVariable(this, "api_key_secret_arn", {
+      description:
+        "The ARN of an existing Secrets Manager secret that holds the API key (used when create_api_key_secret is false).",
+      type: "string",
+      nullable: true,
+      validation: [
+        {
+          condition: `\${var.api_key_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\\\d{12}:secret:.+$", var.api_key_secret_arn))}`,
+          errorMessage: "The api_key_secret_arn must be a Secrets Manager secret ARN or null.",
+        },
+        {
+          condition: "${var.create_api_key_secret || var.api_key_secret_arn != null}",
+          errorMessage: "The api_key_secret_arn is required when create_api_key_secret is false.",
+        },
+      ],
+    });
+    const apiKey = new TerraformVariable(this, "api_key", {
+      description:
+        "The API key, written to the created secret as a write-only value: it is not stored in Terraform state. Null leaves the secret empty for you to fill.",
+      type: "string",
+      nullable: true,
+      sensitive: true,
+    });
+    const apiKeyVersion = new TerraformVariable(this, "api_key_version", {
+      description: "The version of api_key; increase it to write a new api_key into the secret.",
+      type: "number",
+      default: 1,
+    });
+    const ecrAccountIds = new TerraformVariable(this, "tracker_ecr_account_ids", {
+      description:
+        "List of further AWS account IDs whose ECR repositories the tracker may read image digests from (the current account is always included).",
+      type: "list(string)",
+      default: [],
+      validation: [
+        {
+          condition: `\${alltrue([for a in var.tracker_ecr_account_ids : can(regex("^\\\\d{12}$", a))])}`,
+          errorMessage: "Each entry of tracker_ecr_account_ids must be a 12-digit AWS account ID.",
+        },
+      ],
+    });
+
+    // CDKTF cannot render `default = null` from props; optional inputs default to null.
+    for (const optional of [kmsKeyArn, secretArn, apiKey]) optional.addOverride("default", null);
+
+    // ---- Where we are
+    const partition = new DataAwsPartition(this, "current_partition", {});
+    const account = new DataAwsCallerIdentity(this, "current_account", {});
+    const region = new DataAwsRegion(this, "current_region", {});
+    const home = region.region;
+    const allRegions = new TerraformLocal(
+      this,
+      "all_regions",
+      Fn.distinct(Fn.concat([[home], regions.listValue])),
+    );
+    const forwardRegions = new TerraformLocal(
+      this,
+      "forward_regions",
+      listExpr(`[for r in distinct(var.regions) : r if r != ${addressOf(region)}.region]`),
+    );
+    const homeBus = `arn:${partition.partition}:events:${home}:${account.accountId}:event-bus/default`;
+
+    const tracker = new DeploymentTracker(this, "tracker", {
+      enabled: createTracker.booleanValue,
+      functionName: `${namePrefix.stringValue}-deployment-tracker`,
+      code: code.deploymentTracker,
+      endpointUrl: endpointUrl.stringValue,
+      apiKeyHeader: apiKeyHeader.stringValue,
+      createApiKeySecret: createSecret.booleanValue,
+      apiKeySecretArn: secretArn.stringValue,
+      apiKey: apiKey.stringValue,
+      apiKeyVersion: apiKeyVersion.numberValue,
+      trackFailedDeployments: trackFailed.booleanValue,
+      regions: allRegions.asList,
+      accountId: account.accountId,
+      partition: partition.partition,
+      ecrAccountIds: Fn.distinct(Fn.concat([[account.accountId], ecrAccountIds.listValue])),
+      kmsKeyArn: kmsKeyArn.stringValue,
+      logLevel: logLevel.stringValue,
+      logRetentionInDays: logRetention.numberValue,
+      forwarding: undefined,
+      alarms: createAlarms.booleanValue,
+      alarmActions: alarmActions.listValue,
+      tags: Token.asStringMap(tags.value),
+    });
+    void forwardRegions;
+    void homeBus;
+
+    // ---- Outputs
+    output(
+      this,
+      "tracker_function_arn",
+      "The ARN of the deployment tracker function (null when create_tracker is false).",
+      tracker.function.functionArn,
+    );
+    output(
+      this,
+      "tracker_function_name",
+      "The name of the deployment tracker function (null when create_tracker is false).",
+      tracker.function.functionName,
+    );
+    output(
+      this,
+      "tracker_role_arn",
+      "The ARN of the deployment tracker's execution role (null when create_tracker is false).",
+      tracker.function.roleArn,
+    );
+    output(
+      this,
+      "tracker_dlq_url",
+      "The URL of the queue that keeps deployment events the tracker could not deliver (null when create_tracker is false).",
+      tracker.function.dlqUrl,
+    );
+    output(
+      this,
+      "tracker_rule_arn",
+      "The ARN of the EventBridge rule that triggers the tracker (null when create_tracker is false).",
+      tracker.function.ruleArn,
+    );
+    output(
+      this,
+      "tracker_log_group_name",
+      "The name of the tracker's CloudWatch log group (null when create_tracker is false).",
+      tracker.function.logGroupName,
+    );
+    output(
+      this,
+      "api_key_secret_arn",
+      "The ARN of the secret the tracker reads the API key from (null when create_tracker is false).",
+      tracker.apiKeySecretArn,
+    );
+  }
+}

@@ -1,0 +1,388 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
+import { Construct } from "constructs";
+import { attr } from "./terraform.js";
+
+/** Where a function's deployment package is, as Terraform will see it. */
+export interface LambdaCode {
+  /** Path of the zip, e.g. `${path.module}/dist/deployment-tracker.zip`. */
+  readonly filename: string;
+  /** Base64 SHA-256 of the zip bytes (what `filebase64sha256()` gives). */
+  readonly sourceCodeHash: string;
+}
+
+/** A boolean that is either known at synth time or a Terraform expression (a token). */
+export type Toggle = boolean | IResolvable;
+
+/** Turns a toggle into a `count` value. */
+export function countOf(toggle: Toggle): number {
+  if (typeof toggle === "boolean") return toggle ? 1 : 0;
+  return Token.asNumber(Fn.conditional(toggle, 1, 0));
+}
+
+/** Both toggles. Literal when both are literal. */
+export function both(a: Toggle, b: Toggle): Toggle {
+  if (typeof a === "boolean" && typeof b === "boolean") return a && b;
+  if (a === false || b === false) return false;
+  if (a === true) return b;
+  if (b === true) return a;
+  return Op.and(a, b);
+}
+
+/** Whether an optional string input is set: literal when known at synth, else `x != null`. */
+export function isSet(value: string | undefined): Toggle {
+  if (value === undefined) return false;
+  if (!Token.isUnresolved(value)) return true;
+  return Op.neq(value, Token.nullValue());
+}
+
+/** A toggle derived from a sensitive input, declared not sensitive (for `count`). */
+export function nonsensitiveToggle(toggle: Toggle): Toggle {
+  return typeof toggle === "boolean" ? toggle : (Fn.nonsensitive(toggle) as IResolvable);
+}
+
+/** Cross-region event forwarding into the home region's default bus. */
+export interface EventForwarding {
+  /** The regions (other than the home region) whose matching events are forwarded. A list or a token. */
+  readonly regions: string[];
+  /** ARN of the home region's default event bus. */
+  readonly homeEventBusArn: string;
+  /** Role EventBridge assumes to put events on the home bus. */
+  readonly roleArn: string;
+}
+
+/** Properties of {@link EventDrivenFunction}. */
+export interface EventDrivenFunctionProps {
+  /**
+   * Whether to create the function and everything it owns.
+   * @default true
+   */
+  readonly enabled?: Toggle;
+  /** The function name; also names the role, log group, rule and queue. */
+  readonly functionName: string;
+  /** What the function does, for the Lambda console. */
+  readonly description: string;
+  /** The deployment package. */
+  readonly code: LambdaCode;
+  /** Environment variables. Never put secrets here. */
+  readonly environment: Record<string, string>;
+  /** The IAM statements the function needs beyond logs and its own DLQ. */
+  readonly statements: DataAwsIamPolicyDocumentStatement[];
+  /**
+   * Further policy documents (JSON) merged into the function's policy, for statements
+   * that exist only on some inputs (a list token such as `data.x[*].json` works).
+   * @default []
+   */
+  readonly sourcePolicyDocuments?: string[];
+  /** The EventBridge event pattern (JSON), literal or a token. */
+  readonly eventPattern: string;
+  /** The rule's description. */
+  readonly ruleDescription: string;
+  /**
+   * Function timeout in seconds.
+   * @default 60
+   */
+  readonly timeout?: number;
+  /**
+   * Memory in MB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Reserved concurrency; -1 for none.
+   * @default -1
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Days to keep logs.
+   * @default 30
+   */
+  readonly logRetentionInDays?: number;
+  /**
+   * Customer KMS key for the log group and the DLQ.
+   * @default - AWS-managed encryption (SQS-managed SSE for the queue)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Lambda async retries before the event goes to the DLQ (0–2).
+   * @default 2
+   */
+  readonly maximumRetryAttempts?: number;
+  /**
+   * Oldest event age Lambda still processes, seconds (60–21600).
+   * @default 21600
+   */
+  readonly maximumEventAgeInSeconds?: number;
+  /**
+   * Forward matching events from other regions to the home region.
+   * @default - no forwarding
+   */
+  readonly forwarding?: EventForwarding;
+  /**
+   * Whether to create CloudWatch alarms on function errors and DLQ depth.
+   * @default false
+   */
+  readonly alarms?: Toggle;
+  /**
+   * Alarm actions (e.g. SNS topic ARNs).
+   * @default []
+   */
+  readonly alarmActions?: string[];
+  /**
+   * Tags for every resource.
+   * @default {}
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A Lambda function triggered by an EventBridge rule, with everything that keeps its
+ * events safe: its own role, log group with retention, a DLQ that receives both the
+ * rule's undeliverable events and the function's failed async invocations, target retry
+ * policy, async invoke config, optional alarms and cross-region forwarding rules.
+ *
+ * Every resource is counted by `enabled`, so a Terraform variable can turn it all off.
+ */
+export class EventDrivenFunction extends Construct {
+  /** The function's ARN (null when disabled). */
+  public readonly functionArn: string;
+  /** The function's name (null when disabled). */
+  public readonly functionName: string;
+  /** The execution role's ARN (null when disabled). */
+  public readonly roleArn: string;
+  /** The DLQ's URL (null when disabled). */
+  public readonly dlqUrl: string;
+  /** The DLQ's ARN (null when disabled). */
+  public readonly dlqArn: string;
+  /** The rule's ARN (null when disabled). */
+  public readonly ruleArn: string;
+  /** The log group's name (null when disabled). */
+  public readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, props: EventDrivenFunctionProps) {
+    super(scope, id);
+    const enabled = props.enabled ?? true;
+    const count = countOf(enabled);
+    const tags = props.tags ?? {};
+    const name = props.functionName;
+
+    const logGroup = new CloudwatchLogGroup(this, "log_group", {
+      count,
+      name: `/aws/lambda/${name}`,
+      retentionInDays: props.logRetentionInDays ?? 30,
+      kmsKeyId: props.kmsKeyArn,
+      tags,
+    });
+
+    const dlq = new SqsQueue(this, "dlq", {
+      count,
+      name: `${name}-dlq`,
+      messageRetentionSeconds: 1_209_600, // 14 days, the SQS maximum: time to redrive
+      kmsMasterKeyId: props.kmsKeyArn,
+      // SQS refuses both at once: managed SSE only when no customer key is given.
+      sqsManagedSseEnabled:
+        props.kmsKeyArn === undefined
+          ? true
+          : Token.asAny(Op.eq(props.kmsKeyArn, Token.nullValue())),
+      tags,
+    });
+
+    const assume = new DataAwsIamPolicyDocument(this, "assume_role", {
+      count,
+      statement: [
+        {
+          sid: "LambdaAssumesRole",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        },
+      ],
+    });
+    const role = new IamRole(this, "role", {
+      count,
+      name,
+      description: `Execution role of ${name}`,
+      assumeRolePolicy: attr(assume, "json"),
+      tags,
+    });
+
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      count,
+      sourcePolicyDocuments: props.sourcePolicyDocuments,
+      statement: [
+        {
+          sid: "WriteOwnLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${attr(logGroup, "arn")}:*`],
+        },
+        {
+          sid: "SendFailedEventsToOwnDlq",
+          actions: ["sqs:SendMessage"],
+          resources: [attr(dlq, "arn")],
+        },
+        ...props.statements,
+      ],
+    });
+    new IamRolePolicy(this, "role_policy", {
+      count,
+      name,
+      role: attr(role, "id"),
+      policy: attr(policy, "json"),
+    });
+
+    const fn = new LambdaFunction(this, "function", {
+      count,
+      functionName: name,
+      description: props.description,
+      role: attr(role, "arn"),
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: props.code.filename,
+      sourceCodeHash: props.code.sourceCodeHash,
+      timeout: props.timeout ?? 60,
+      memorySize: props.memorySize ?? 256,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? -1,
+      environment: { variables: props.environment },
+      loggingConfig: { logFormat: "JSON", logGroup: attr(logGroup, "name") },
+      tags,
+    });
+    // The role's policy must exist before the first invocation can write logs.
+    fn.node.addDependency(logGroup);
+
+    new LambdaFunctionEventInvokeConfig(this, "async_config", {
+      count,
+      functionName: attr(fn, "function_name"),
+      maximumRetryAttempts: props.maximumRetryAttempts ?? 2,
+      maximumEventAgeInSeconds: props.maximumEventAgeInSeconds ?? 21_600,
+      destinationConfig: { onFailure: { destination: attr(dlq, "arn") } },
+    });
+
+    const rule = new CloudwatchEventRule(this, "rule", {
+      count,
+      name,
+      description: props.ruleDescription,
+      eventPattern: props.eventPattern,
+      tags,
+    });
+    new CloudwatchEventTarget(this, "target", {
+      count,
+      rule: attr(rule, "name"),
+      targetId: "function",
+      arn: attr(fn, "arn"),
+      retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: attr(dlq, "arn") },
+    });
+    new LambdaPermission(this, "permission", {
+      count,
+      statementId: "AllowEventBridgeRule",
+      action: "lambda:InvokeFunction",
+      functionName: attr(fn, "function_name"),
+      principal: "events.amazonaws.com",
+      sourceArn: attr(rule, "arn"),
+    });
+
+    const dlqPolicy = new DataAwsIamPolicyDocument(this, "dlq_policy", {
+      count,
+      statement: [
+        {
+          sid: "RuleSendsUndeliverableEvents",
+          actions: ["sqs:SendMessage"],
+          resources: [attr(dlq, "arn")],
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          condition: [
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [attr(rule, "arn")] },
+          ],
+        },
+      ],
+    });
+    new SqsQueuePolicy(this, "dlq_queue_policy", {
+      count,
+      queueUrl: attr(dlq, "url"),
+      policy: attr(dlqPolicy, "json"),
+    });
+
+    if (props.forwarding) {
+      const regions = TerraformIterator.fromList(
+        typeof enabled === "boolean"
+          ? enabled
+            ? props.forwarding.regions
+            : []
+          : Token.asList(Fn.conditional(enabled, props.forwarding.regions, [])),
+      );
+      const forwardRule = new CloudwatchEventRule(this, "forward_rule", {
+        forEach: regions,
+        region: regions.value,
+        name: `${name}-forward`,
+        description: `Forwards ${props.ruleDescription.charAt(0).toLowerCase()}${props.ruleDescription.slice(1)} to the home region`,
+        eventPattern: props.eventPattern,
+        tags,
+      });
+      new CloudwatchEventTarget(this, "forward_target", {
+        forEach: regions,
+        region: regions.value,
+        rule: `\${aws_cloudwatch_event_rule.${forwardRule.friendlyUniqueId}[each.key].name}`,
+        targetId: "home-event-bus",
+        arn: props.forwarding.homeEventBusArn,
+        roleArn: props.forwarding.roleArn,
+        retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+        deadLetterConfig: { arn: attr(dlq, "arn") },
+      });
+    }
+
+    const alarmCount = countOf(both(enabled, props.alarms ?? false));
+    new CloudwatchMetricAlarm(this, "errors_alarm", {
+      count: alarmCount,
+      alarmName: `${name}-errors`,
+      alarmDescription: `${name} failed at least once in 5 minutes; failed events wait in ${name}-dlq.`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: attr(fn, "function_name") },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: props.alarmActions ?? [],
+      tags,
+    });
+    new CloudwatchMetricAlarm(this, "dlq_alarm", {
+      count: alarmCount,
+      alarmName: `${name}-dlq-not-empty`,
+      alarmDescription: `Events wait in ${name}-dlq: fix the cause, then redrive them.`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: attr(dlq, "name") },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: props.alarmActions ?? [],
+      tags,
+    });
+
+    this.functionArn = attr(fn, "arn");
+    this.functionName = attr(fn, "function_name");
+    this.roleArn = attr(role, "arn");
+    this.dlqUrl = attr(dlq, "url");
+    this.dlqArn = attr(dlq, "arn");
+    this.ruleArn = attr(rule, "arn");
+    this.logGroupName = attr(logGroup, "name");
+  }
+}
