@@ -20,5 +20,8 @@ section "Type-check and lint"
 npx tsc --noEmit -p .
 npx biome check .
 
+section "Terraform checks: tflint, checkov, terraform-docs"
+bash scripts/check-terraform.sh
+
 section "Tests"
 npx vitest run
