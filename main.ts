@@ -38,6 +38,7 @@ export function synthesize(outdir: string): void {
   const app = new App({ outdir, skipValidation: true });
   new EcsDeploymentsModule(app, STACK_NAME, {
     deploymentTracker: artifact("deployment-tracker"),
+    ecrDeployer: artifact("ecr-deployer"),
   });
   app.synth();
 }

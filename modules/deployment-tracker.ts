@@ -1,4 +1,3 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, TerraformLocal, Token } from "cdktf";
@@ -14,7 +13,7 @@ import {
   type Toggle,
 } from "./event-driven-function.js";
 import { trackerEventPattern } from "./patterns.js";
-import { addressOf, attr, listExpr } from "./terraform.js";
+import { attr } from "./terraform.js";
 
 /** The seed's receiver: Cardinal's workloads API. */
 export const DEFAULT_ENDPOINT_URL = "https://app.cardinalhq.io/_/chip/workloads";
@@ -182,17 +181,6 @@ export class DeploymentTracker extends Construct {
           );
 
     const ecrAccounts = props.ecrAccountIds ?? [props.accountId];
-    const kmsPolicy = new DataAwsIamPolicyDocument(this, "kms_policy", {
-      count: countOf(both(enabled, isSet(kms))),
-      statement: [
-        {
-          sid: "UseCustomerKeyForSecretAndDlq",
-          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-          resources: [kms ?? ""],
-        },
-      ],
-    });
-
     this.function = new EventDrivenFunction(this, "Default", {
       enabled,
       functionName: name,
@@ -250,7 +238,6 @@ export class DeploymentTracker extends Construct {
           resources: [this.apiKeySecretArn],
         },
       ],
-      sourcePolicyDocuments: listExpr(`${addressOf(kmsPolicy)}[*].json`),
       kmsKeyArn: kms,
       logRetentionInDays: props.logRetentionInDays,
       forwarding: props.forwarding,

@@ -1,19 +1,22 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { Fn, TerraformLocal, TerraformVariable, Token } from "cdktf";
+import { Fn, Op, TerraformLocal, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import {
   DEFAULT_API_KEY_HEADER,
   DEFAULT_ENDPOINT_URL,
   DeploymentTracker,
 } from "./deployment-tracker.js";
-import type { LambdaCode } from "./event-driven-function.js";
+import { DEFAULT_OPT_IN_TAG_KEY, EcrDeployer, IMAGE_PIN_MODES } from "./ecr-deployer.js";
+import { isEmpty, type LambdaCode, not } from "./event-driven-function.js";
+import { EventForwardingRole } from "./event-forwarding-role.js";
 import { addressOf, listExpr, ModuleStack, output } from "./terraform.js";
 
 /** Deployment packages of the module's functions. */
 export interface ModuleCode {
   readonly deploymentTracker: LambdaCode;
+  readonly ecrDeployer: LambdaCode;
 }
 
 const LOG_RETENTION_DAYS = [
@@ -37,8 +40,8 @@ export class EcsDeploymentsModule extends ModuleStack {
       default: "ecs-deployments",
       validation: [
         {
-          condition: `\${can(regex("^[a-zA-Z0-9_-]{1,40}$", var.name_prefix))}`,
-          errorMessage: "The name_prefix must be 1-40 characters of letters, digits, '-' and '_'.",
+          condition: `\${can(regex("^[a-zA-Z0-9_-]{1,32}$", var.name_prefix))}`,
+          errorMessage: "The name_prefix must be 1-32 characters of letters, digits, '-' and '_'.",
         },
       ],
     });
@@ -189,6 +192,82 @@ export class EcsDeploymentsModule extends ModuleStack {
       ],
     });
 
+    // ---- Inputs: ECR deployer
+    const createDeployer = new TerraformVariable(this, "create_deployer", {
+      description: "Whether to create the ECR deployer.",
+      type: "bool",
+      default: true,
+    });
+    const allowedClusters = new TerraformVariable(this, "deployer_allowed_clusters", {
+      description:
+        "List of names of the ECS clusters whose services the deployer may update. Empty allows every cluster in the handled regions.",
+      type: "list(string)",
+      default: [],
+      validation: [
+        {
+          condition: `\${alltrue([for c in var.deployer_allowed_clusters : can(regex("^[A-Za-z0-9_-]{1,255}$", c))])}`,
+          errorMessage:
+            "Each entry of deployer_allowed_clusters must be a cluster name (letters, digits, '-', '_'), not an ARN.",
+        },
+      ],
+    });
+    const optInTagKey = new TerraformVariable(this, "deployer_opt_in_tag_key", {
+      description:
+        "The ECS service tag key that opts a service in; its value is the image-tag pattern the service follows (e.g. v*, main-*, latest).",
+      type: "string",
+      default: DEFAULT_OPT_IN_TAG_KEY,
+      validation: [
+        {
+          condition: `\${can(regex("^[\\\\w.:/=+@ -]{1,128}$", var.deployer_opt_in_tag_key)) && !startswith(lower(var.deployer_opt_in_tag_key), "aws:")}`,
+          errorMessage:
+            "The deployer_opt_in_tag_key must be a valid tag key (1-128 characters of letters, digits, spaces and _.:/=+-@) that does not start with aws:.",
+        },
+      ],
+    });
+    const defaultTagPattern = new TerraformVariable(this, "deployer_default_tag_pattern", {
+      description:
+        "The image-tag pattern followed by services without the opt-in tag. Empty means only tagged services are deployed.",
+      type: "string",
+      default: "",
+      validation: [
+        {
+          condition: `\${can(regex("^[\\\\w.*?-]{0,128}$", var.deployer_default_tag_pattern))}`,
+          errorMessage:
+            "The deployer_default_tag_pattern may hold only tag characters (letters, digits, _ . -) and the wildcards * and ?.",
+        },
+      ],
+    });
+    const imagePin = new TerraformVariable(this, "deployer_image_pin", {
+      description:
+        "The way a new revision references the pushed image: tag-and-digest (repo:tag@sha256:...), digest (repo@sha256:...) or tag (repo:tag).",
+      type: "string",
+      default: "tag-and-digest",
+      validation: [
+        {
+          condition: `\${contains(${JSON.stringify([...IMAGE_PIN_MODES])}, var.deployer_image_pin)}`,
+          errorMessage: `The deployer_image_pin must be one of ${IMAGE_PIN_MODES.join(", ")}.`,
+        },
+      ],
+    });
+    const dryRun = new TerraformVariable(this, "deployer_dry_run", {
+      description: "Whether the deployer only logs what it would do and changes nothing.",
+      type: "bool",
+      default: false,
+    });
+    const passableRoles = new TerraformVariable(this, "deployer_passable_role_arns", {
+      description:
+        "List of ARNs of the task and execution roles the deployer may pass to ECS when it registers a new revision. A task definition that uses another role cannot be rolled.",
+      type: "list(string)",
+      default: [],
+      validation: [
+        {
+          condition: `\${alltrue([for r in var.deployer_passable_role_arns : can(regex("^arn:aws[a-z-]*:iam::\\\\d{12}:role/.+$", r))])}`,
+          errorMessage:
+            "Each entry of deployer_passable_role_arns must be an IAM role ARN (arn:aws:iam::<account>:role/<name>).",
+        },
+      ],
+    });
+
     // CDKTF cannot render `default = null` from props; optional inputs default to null.
     for (const optional of [kmsKeyArn, secretArn, apiKey]) optional.addOverride("default", null);
 
@@ -208,6 +287,20 @@ export class EcsDeploymentsModule extends ModuleStack {
       listExpr(`[for r in distinct(var.regions) : r if r != ${addressOf(region)}.region]`),
     );
     const homeBus = `arn:${partition.partition}:events:${home}:${account.accountId}:event-bus/default`;
+    const forwarding = new EventForwardingRole(this, "event_forwarding", {
+      enabled: Op.and(
+        Op.or(createTracker.booleanValue, createDeployer.booleanValue),
+        not(isEmpty(forwardRegions.asList)),
+      ),
+      roleName: `${namePrefix.stringValue}-event-forwarding`,
+      homeEventBusArn: homeBus,
+      tags: Token.asStringMap(tags.value),
+    });
+    const forwardingProps = {
+      regions: forwardRegions.asList,
+      homeEventBusArn: homeBus,
+      roleArn: forwarding.roleArn,
+    };
 
     const tracker = new DeploymentTracker(this, "tracker", {
       enabled: createTracker.booleanValue,
@@ -227,13 +320,33 @@ export class EcsDeploymentsModule extends ModuleStack {
       kmsKeyArn: kmsKeyArn.stringValue,
       logLevel: logLevel.stringValue,
       logRetentionInDays: logRetention.numberValue,
-      forwarding: undefined,
+      forwarding: forwardingProps,
       alarms: createAlarms.booleanValue,
       alarmActions: alarmActions.listValue,
       tags: Token.asStringMap(tags.value),
     });
-    void forwardRegions;
-    void homeBus;
+
+    const deployer = new EcrDeployer(this, "deployer", {
+      enabled: createDeployer.booleanValue,
+      functionName: `${namePrefix.stringValue}-ecr-deployer`,
+      code: code.ecrDeployer,
+      allowedClusters: allowedClusters.listValue,
+      optInTagKey: optInTagKey.stringValue,
+      defaultTagPattern: defaultTagPattern.stringValue,
+      imagePin: imagePin.stringValue,
+      dryRun: dryRun.booleanValue,
+      passableRoleArns: passableRoles.listValue,
+      regions: allRegions.asList,
+      accountId: account.accountId,
+      partition: partition.partition,
+      kmsKeyArn: kmsKeyArn.stringValue,
+      logLevel: logLevel.stringValue,
+      logRetentionInDays: logRetention.numberValue,
+      forwarding: forwardingProps,
+      alarms: createAlarms.booleanValue,
+      alarmActions: alarmActions.listValue,
+      tags: Token.asStringMap(tags.value),
+    });
 
     // ---- Outputs
     output(

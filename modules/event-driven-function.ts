@@ -15,7 +15,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
-import { attr } from "./terraform.js";
+import { addressOf, attr, listExpr } from "./terraform.js";
 
 /** Where a function's deployment package is, as Terraform will see it. */
 export interface LambdaCode {
@@ -48,6 +48,18 @@ export function isSet(value: string | undefined): Toggle {
   if (value === undefined) return false;
   if (!Token.isUnresolved(value)) return true;
   return Op.neq(value, Token.nullValue());
+}
+
+/** Whether a list input is empty: literal when known at synth, else `length(x) == 0`. */
+export function isEmpty(list: string[]): Toggle {
+  if (!Token.isUnresolved(list)) return list.length === 0;
+  // Op.eq(x, 0) loses the 0 in CDKTF 0.21; `< 1` says the same.
+  return Op.lt(Fn.lengthOf(list), 1);
+}
+
+/** The negation of a toggle. */
+export function not(toggle: Toggle): Toggle {
+  return typeof toggle === "boolean" ? !toggle : Op.not(toggle);
 }
 
 /** A toggle derived from a sensitive input, declared not sensitive (for `count`). */
@@ -219,9 +231,23 @@ export class EventDrivenFunction extends Construct {
       tags,
     });
 
+    // Only when a customer key is given: decrypting the secret, sending to the DLQ.
+    const kmsPolicy = new DataAwsIamPolicyDocument(this, "kms_policy", {
+      count: countOf(both(enabled, isSet(props.kmsKeyArn))),
+      statement: [
+        {
+          sid: "UseCustomerKmsKey",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: [props.kmsKeyArn ?? ""],
+        },
+      ],
+    });
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       count,
-      sourcePolicyDocuments: props.sourcePolicyDocuments,
+      sourcePolicyDocuments: Fn.concat([
+        listExpr(`${addressOf(kmsPolicy)}[*].json`),
+        props.sourcePolicyDocuments ?? [],
+      ]),
       statement: [
         {
           sid: "WriteOwnLogs",
@@ -327,7 +353,7 @@ export class EventDrivenFunction extends Construct {
         forEach: regions,
         region: regions.value,
         name: `${name}-forward`,
-        description: `Forwards ${props.ruleDescription.charAt(0).toLowerCase()}${props.ruleDescription.slice(1)} to the home region`,
+        description: `Forwards to the home region: ${props.ruleDescription}`,
         eventPattern: props.eventPattern,
         tags,
       });
@@ -338,8 +364,9 @@ export class EventDrivenFunction extends Construct {
         targetId: "home-event-bus",
         arn: props.forwarding.homeEventBusArn,
         roleArn: props.forwarding.roleArn,
+        // No DLQ here: a target's DLQ must be in the rule's region. EventBridge retries
+        // delivery to the home bus for 24 hours.
         retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
-        deadLetterConfig: { arn: attr(dlq, "arn") },
       });
     }
 

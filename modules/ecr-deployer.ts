@@ -1,0 +1,229 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import {
+  both,
+  countOf,
+  EventDrivenFunction,
+  type EventForwarding,
+  isEmpty,
+  type LambdaCode,
+  not,
+  type Toggle,
+} from "./event-driven-function.js";
+import { deployerEventPattern } from "./patterns.js";
+import { addressOf, listExpr } from "./terraform.js";
+
+/** The service tag whose value is the image-tag pattern a service follows. */
+export const DEFAULT_OPT_IN_TAG_KEY = "ecs-deployments:follow";
+/** How the new revision references the pushed image. */
+export const IMAGE_PIN_MODES = ["tag-and-digest", "digest", "tag"] as const;
+
+/** Properties of {@link EcrDeployer}. */
+export interface EcrDeployerProps {
+  /**
+   * Whether to create the deployer.
+   * @default true
+   */
+  readonly enabled?: Toggle;
+  /**
+   * The function name; names its role, log group, rule and DLQ too.
+   * @default "ecs-ecr-deployer"
+   */
+  readonly functionName?: string;
+  /** The deployment package. */
+  readonly code: LambdaCode;
+  /**
+   * Names of the clusters whose services may be updated; empty means every cluster.
+   * @default []
+   */
+  readonly allowedClusters?: string[];
+  /**
+   * Service tag key that opts a service in; its value is the tag pattern (`v*`).
+   * @default DEFAULT_OPT_IN_TAG_KEY
+   */
+  readonly optInTagKey?: string;
+  /**
+   * Pattern followed by services without the opt-in tag; empty means only tagged services.
+   * @default ""
+   */
+  readonly defaultTagPattern?: string;
+  /**
+   * How the new image is referenced: `tag-and-digest`, `digest` or `tag`.
+   * @default "tag-and-digest"
+   */
+  readonly imagePin?: string;
+  /**
+   * Whether to only log the plan and change nothing.
+   * @default false
+   */
+  readonly dryRun?: Toggle;
+  /**
+   * Task and execution role ARNs the deployer may pass to ECS when it registers a
+   * revision. A task definition with a role outside this list cannot be rolled.
+   * @default []
+   */
+  readonly passableRoleArns?: string[];
+  /** Regions where the deployer may act. */
+  readonly regions: string[];
+  /** Account that runs the services. */
+  readonly accountId: string;
+  /** AWS partition. */
+  readonly partition: string;
+  /**
+   * Customer KMS key for the DLQ and log group.
+   * @default - AWS-managed keys
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Powertools log level.
+   * @default "INFO"
+   */
+  readonly logLevel?: string;
+  /**
+   * Days to keep logs.
+   * @default 30
+   */
+  readonly logRetentionInDays?: number;
+  /**
+   * Forward push events from other regions.
+   * @default - none
+   */
+  readonly forwarding?: EventForwarding;
+  /**
+   * Whether to create alarms on errors and DLQ depth.
+   * @default false
+   */
+  readonly alarms?: Toggle;
+  /**
+   * Alarm actions.
+   * @default []
+   */
+  readonly alarmActions?: string[];
+  /**
+   * Tags for every resource.
+   * @default {}
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The ECR deployer: when a tagged image is pushed to ECR, the ECS services that opted in
+ * to follow that repository and tag pattern roll to it (a new task-definition revision
+ * that differs only in the image, then UpdateService).
+ */
+export class EcrDeployer extends Construct {
+  /** The deployer function and its supporting resources. */
+  public readonly function: EventDrivenFunction;
+
+  constructor(scope: Construct, id: string, props: EcrDeployerProps) {
+    super(scope, id);
+    const enabled = props.enabled ?? true;
+    const name = props.functionName ?? "ecs-ecr-deployer";
+    const clusters = props.allowedClusters ?? [];
+    const p = props.partition;
+    const account = props.accountId;
+    // Empty allowlist: every cluster of the account, in the allowed regions only.
+    const clusterArns = Token.asList(
+      Fn.conditional(
+        isEmpty(clusters),
+        [`arn:${p}:ecs:*:${account}:cluster/*`],
+        Fn.formatlist("arn:%s:ecs:*:%s:cluster/%s", [p, account, clusters]),
+      ),
+    );
+    const dryRun = props.dryRun ?? false;
+
+    const passRole = new DataAwsIamPolicyDocument(this, "pass_role_policy", {
+      count: countOf(both(enabled, not(isEmpty(props.passableRoleArns ?? [])))),
+      statement: [
+        {
+          sid: "PassOnlyListedTaskRolesToEcsTasks",
+          actions: ["iam:PassRole"],
+          resources: props.passableRoleArns ?? [],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "iam:PassedToService",
+              values: ["ecs-tasks.amazonaws.com"],
+            },
+          ],
+        },
+      ],
+    });
+
+    this.function = new EventDrivenFunction(this, "Default", {
+      enabled,
+      functionName: name,
+      description: "Rolls images pushed to ECR out to the ECS services that follow the repository.",
+      code: props.code,
+      environment: {
+        ALLOWED_CLUSTERS: Fn.join(",", clusters),
+        ALLOWED_REGIONS: Fn.join(",", props.regions),
+        OPT_IN_TAG_KEY: props.optInTagKey ?? DEFAULT_OPT_IN_TAG_KEY,
+        DEFAULT_TAG_PATTERN: props.defaultTagPattern ?? "",
+        IMAGE_PIN: props.imagePin ?? "tag-and-digest",
+        DRY_RUN: typeof dryRun === "boolean" ? String(dryRun) : Token.asString(Fn.tostring(dryRun)),
+        POWERTOOLS_SERVICE_NAME: name,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+      },
+      eventPattern: deployerEventPattern(),
+      ruleDescription: "Successful tagged pushes to ECR",
+      // Reserved concurrency 1: two pushes of the same repository never race to
+      // register revisions of the same task definition.
+      reservedConcurrentExecutions: 1,
+      timeout: 300,
+      statements: [
+        {
+          sid: "ListCallsHaveNoResourceType",
+          actions: ["ecs:ListClusters"],
+          resources: ["*"],
+        },
+        {
+          sid: "ListServicesHasNoResourceTypeScopedByCluster",
+          actions: ["ecs:ListServices"],
+          resources: ["*"],
+          condition: [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }],
+        },
+        {
+          sid: "ReadAndUpdateServicesInAllowedClustersAndRegions",
+          actions: ["ecs:DescribeServices", "ecs:UpdateService"],
+          resources: Fn.formatlist("arn:%s:ecs:%s:%s:service/*", [p, props.regions, account]),
+          condition: [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }],
+        },
+        {
+          sid: "TaskDefinitionCallsHaveNoResourceType",
+          actions: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
+          resources: ["*"],
+        },
+        {
+          sid: "KeepTagsOnNewRevisions",
+          actions: ["ecs:TagResource"],
+          resources: Fn.formatlist("arn:%s:ecs:%s:%s:task-definition/*", [
+            p,
+            props.regions,
+            account,
+          ]),
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "ecs:CreateAction",
+              values: ["RegisterTaskDefinition"],
+            },
+          ],
+        },
+        {
+          sid: "ComparePushTimesInOwnRepositories",
+          actions: ["ecr:DescribeImages"],
+          resources: Fn.formatlist("arn:%s:ecr:%s:%s:repository/*", [p, props.regions, account]),
+        },
+      ],
+      sourcePolicyDocuments: listExpr(`${addressOf(passRole)}[*].json`),
+      kmsKeyArn: props.kmsKeyArn,
+      logRetentionInDays: props.logRetentionInDays,
+      forwarding: props.forwarding,
+      alarms: props.alarms,
+      alarmActions: props.alarmActions,
+      tags: props.tags ?? {},
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import { entries, mergedModule, type Tf } from "../support/module.js";
+
+const module = mergedModule();
+const documents = entries(module, "data").filter(([type]) => type === "aws_iam_policy_document");
+const statements = documents.flatMap(([, name, doc]) =>
+  (doc.statement as Tf[]).map((statement) => ({ document: name, ...statement })),
+);
+function statement(document: string, sid: string): Tf {
+  const found = statements.find((s) => s.document === document && s.sid === sid);
+  expect(found, `${document}/${sid}`).toBeDefined();
+  return found as Tf;
+}
+
+/** Actions whose API has no resource type (Service Authorization Reference): "*" is the only resource. */
+const NO_RESOURCE_TYPE = new Set([
+  "ecs:DescribeTaskDefinition",
+  "ecs:RegisterTaskDefinition",
+  "ecs:ListClusters",
+  "ecs:ListServices",
+]);
+
+describe("every IAM statement", () => {
+  it("has a sid and no wildcard action", () => {
+    // Assess
+    expect(statements.length).toBeGreaterThan(15);
+    for (const s of statements) {
+      expect(s.sid, JSON.stringify(s)).toMatch(/^[A-Za-z0-9]+$/);
+      for (const action of s.actions as string[]) expect(action, s.sid).not.toContain("*");
+    }
+  });
+
+  it('uses Resource "*" only for actions with no resource type, and says so in its sid', () => {
+    // Prepare
+    const star = statements.filter((s) => Array.isArray(s.resources) && s.resources.includes("*"));
+
+    // Assess
+    expect(star.length).toBeGreaterThan(0);
+    for (const s of star) {
+      expect(s.resources, s.sid).toEqual(["*"]);
+      expect(s.sid).toMatch(/Ha(s|ve)NoResourceType/);
+      for (const action of s.actions as string[])
+        expect(NO_RESOURCE_TYPE.has(action), action).toBe(true);
+    }
+  });
+
+  it("scopes everything else by ARN or by a reference to a resource or input", () => {
+    // Assess
+    for (const s of statements.filter(
+      (x) =>
+        x.resources !== undefined && !(Array.isArray(x.resources) && x.resources.includes("*")),
+    )) {
+      const text = JSON.stringify(s.resources);
+      expect(text, s.sid).toMatch(/arn:|\$\{/);
+      expect(text, s.sid).not.toMatch(/:\*:\*|"arn:aws:[a-z]+:\*:\*:\*"/);
+    }
+  });
+});
+
+describe("the tracker's policy", () => {
+  it("reads only the API key secret it is given or creates", () => {
+    // Assess
+    expect(statement("tracker_policy", "ReadApiKey")).toMatchObject({
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [
+        "${(var.create_tracker && var.create_api_key_secret) ? one(aws_secretsmanager_secret.tracker_api_key[*].arn) : var.api_key_secret_arn}",
+      ],
+    });
+  });
+
+  it("reads ECS services, deployments and revisions only in the handled regions of its own account", () => {
+    // Assess
+    const services = statement("tracker_policy", "ReadServicesAndTheirDeployments");
+    expect(services.resources).toContain("local.all_regions");
+    expect(services.resources).toContain("data.aws_caller_identity.current_account.account_id");
+    expect(statement("tracker_policy", "ReadServiceDeploymentsAndRevisions").resources).toMatch(
+      /service-deployment\/\*.*service-revision\/\*/,
+    );
+  });
+
+  it("reads ECR only in its own and the listed accounts", () => {
+    // Assess
+    expect(statement("tracker_policy", "ReadImageDigestsInAllowedAccounts").resources).toContain(
+      "var.tracker_ecr_account_ids",
+    );
+  });
+});
+
+describe("the deployer's policy", () => {
+  it("updates services only in the allowed clusters, by the ecs:cluster condition", () => {
+    // Prepare
+    const update = statement("deployer_policy", "ReadAndUpdateServicesInAllowedClustersAndRegions");
+
+    // Assess
+    expect(update.actions).toEqual(["ecs:DescribeServices", "ecs:UpdateService"]);
+    expect(update.condition).toHaveLength(1);
+    expect(update.condition[0]).toMatchObject({ test: "ArnLike", variable: "ecs:cluster" });
+    expect(update.condition[0].values).toContain("var.deployer_allowed_clusters");
+    expect(
+      statement("deployer_policy", "ListServicesHasNoResourceTypeScopedByCluster").condition[0]
+        .variable,
+    ).toBe("ecs:cluster");
+  });
+
+  it("passes only the listed roles, and only to ECS tasks", () => {
+    // Assess
+    expect(
+      statement("deployer_pass_role_policy", "PassOnlyListedTaskRolesToEcsTasks"),
+    ).toMatchObject({
+      actions: ["iam:PassRole"],
+      resources: "${var.deployer_passable_role_arns}",
+      condition: [
+        {
+          test: "StringEquals",
+          variable: "iam:PassedToService",
+          values: ["ecs-tasks.amazonaws.com"],
+        },
+      ],
+    });
+    expect(module.data.aws_iam_policy_document.deployer_pass_role_policy.count).toContain(
+      "length(var.deployer_passable_role_arns) < 1",
+    );
+  });
+
+  it("tags only task definitions it registers", () => {
+    // Assess
+    expect(statement("deployer_policy", "KeepTagsOnNewRevisions").condition).toEqual([
+      { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
+    ]);
+  });
+});
+
+describe("both functions", () => {
+  it.each(["tracker", "deployer"])(
+    "%s sends only to its own DLQ and writes only its own logs",
+    (fn) => {
+      // Assess
+      expect(statement(`${fn}_policy`, "SendFailedEventsToOwnDlq").resources).toEqual([
+        `\${one(aws_sqs_queue.${fn}_dlq[*].arn)}`,
+      ]);
+      expect(statement(`${fn}_policy`, "WriteOwnLogs").resources).toEqual([
+        `\${one(aws_cloudwatch_log_group.${fn}_log_group[*].arn)}:*`,
+      ]);
+    },
+  );
+
+  it.each(["tracker", "deployer"])("%s uses the customer KMS key only when one is given", (fn) => {
+    // Assess
+    expect(module.data.aws_iam_policy_document[`${fn}_kms_policy`].count).toContain(
+      "var.kms_key_arn != null",
+    );
+    expect(statement(`${fn}_kms_policy`, "UseCustomerKmsKey").resources).toEqual([
+      "${var.kms_key_arn}",
+    ]);
+  });
+
+  it.each(["tracker", "deployer"])("%s's DLQ accepts messages only from its own rule", (fn) => {
+    // Assess
+    expect(statement(`${fn}_dlq_policy`, "RuleSendsUndeliverableEvents")).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+      condition: [
+        {
+          test: "ArnEquals",
+          variable: "aws:SourceArn",
+          values: [`\${one(aws_cloudwatch_event_rule.${fn}_rule[*].arn)}`],
+        },
+      ],
+    });
+  });
+});
+
+describe("the forwarding role", () => {
+  it("may put events on the home region's default bus only", () => {
+    // Assess
+    expect(statement("event_forwarding_policy", "PutEventsOnHomeBusOnly")).toMatchObject({
+      actions: ["events:PutEvents"],
+      resources: [
+        "arn:${data.aws_partition.current_partition.partition}:events:${data.aws_region.current_region.region}:${data.aws_caller_identity.current_account.account_id}:event-bus/default",
+      ],
+    });
+  });
+});
