@@ -1,0 +1,386 @@
+/**
+ * The local end-to-end demo: moto_server stands in for AWS and a local HTTP server for
+ * the receiver. An image pushed to ECR rolls out to the service that follows it, through
+ * the ecr-deployer **from the zip the module ships**, and the deployment that follows is
+ * recorded by the deployment-tracker, also from its shipped zip.
+ *
+ * `npm run demo` runs it; `runDemo()` is what the test calls.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from "@aws-sdk/client-ecs";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import yauzl from "yauzl";
+import { MODULE_DIR } from "../main.js";
+import { freePort, type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
+
+const REGION = "us-east-1";
+const ACCOUNT = "123456789012"; // moto's account
+const REPOSITORY = "demo/web";
+const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+const CLUSTER = "demo";
+const API_KEY = "demo-api-key-never-logged";
+
+/** Clean-ups of demos under way, run on Ctrl-C too. */
+const activeCleanUps = new Set<() => Promise<void>>();
+
+/** A request the local receiver got. */
+export interface ReceivedRequest {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
+}
+
+/** What the demo did, for the test and for the closing summary. */
+export interface DemoResult {
+  readonly pushedDigest: string;
+  readonly deployerResult: unknown;
+  readonly followerImage: string;
+  readonly bystanderImage: string;
+  readonly trackerResult: unknown;
+  readonly received: ReceivedRequest[];
+}
+
+/** Reads one file out of a zip. */
+function readFromZip(zipPath: string, entryName: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipPath, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error ?? new Error(`cannot open ${zipPath}`));
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (entry.fileName !== entryName) return zip.readEntry();
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError || !stream) return reject(streamError);
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => {
+            zip.close();
+            resolve(Buffer.concat(chunks));
+          });
+        });
+      });
+      zip.on("end", () => reject(new Error(`${entryName} is not in ${zipPath}`)));
+      zip.readEntry();
+    });
+  });
+}
+
+type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
+
+/**
+ * Loads a function's handler from the zip the module ships, with the environment the
+ * module would give it. Configuration is read at import, so env comes first.
+ */
+async function loadShippedHandler(
+  name: string,
+  env: Record<string, string>,
+  workDir: string,
+): Promise<Handler> {
+  const zip = join(MODULE_DIR, "dist", `${name}.zip`);
+  const file = join(workDir, `${name}.mjs`);
+  writeFileSync(file, await readFromZip(zip, "index.mjs"));
+  Object.assign(process.env, env);
+  const module = (await import(pathToFileURL(file).href)) as { handler?: Handler };
+  if (typeof module.handler !== "function") throw new Error(`${zip} exports no handler`);
+  return module.handler;
+}
+
+function lambdaContext(name: string) {
+  return {
+    functionName: name,
+    awsRequestId: randomUUID(),
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
+    getRemainingTimeInMillis: () => 60_000,
+  };
+}
+
+/** A small, valid Docker image manifest; `variant` makes a different image. */
+function manifest(variant: string): string {
+  const digest = (s: string) => `sha256:${createHash("sha256").update(s).digest("hex")}`;
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+    config: {
+      mediaType: "application/vnd.docker.container.image.v1+json",
+      size: 1469,
+      digest: digest(`config-${variant}`),
+    },
+    layers: [
+      {
+        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        size: 2811,
+        digest: digest(`layer-${variant}`),
+      },
+    ],
+  });
+}
+
+async function startReceiver(
+  received: ReceivedRequest[],
+): Promise<{ url: string; server: Server }> {
+  const port = await freePort();
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (c: Buffer) => chunks.push(c));
+    request.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the text
+      }
+      received.push({ headers: request.headers, body });
+      response.writeHead(202, { "content-type": "application/json" }).end('{"accepted":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}/_/chip/workloads`, server };
+}
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Where progress goes. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** Runs the whole flow and cleans up after itself, on success and on failure. */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const steps = 8;
+  let n = 0;
+  const started = Date.now();
+  const step = (what: string) =>
+    log(`[${++n}/${steps}] ${what}  (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  const workDir = mkdtempSync(join(tmpdir(), "ecs-deployments-demo-"));
+  const savedEnv = { ...process.env };
+  const received: ReceivedRequest[] = [];
+  let moto: MotoServer | undefined;
+  let receiver: Server | undefined;
+  const cleanUp = async () => {
+    await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+    receiver = undefined;
+    await moto?.stop();
+    moto = undefined;
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  activeCleanUps.add(cleanUp);
+  try {
+    step("Starting moto_server on 127.0.0.1 (stands in for AWS)");
+    moto = await startMoto();
+    useMotoEnvironment(moto.endpoint, REGION);
+    const ecr = new ECRClient({ region: REGION });
+    const ecs = new ECSClient({ region: REGION });
+    const secrets = new SecretsManagerClient({ region: REGION });
+
+    step("Starting the local receiver (stands in for the deployments API)");
+    const sink = await startReceiver(received);
+    receiver = sink.server;
+    const secret = await secrets.send(
+      new CreateSecretCommand({ Name: "demo-deployment-tracker-api-key", SecretString: API_KEY }),
+    );
+
+    step(`Creating ECR repository ${REPOSITORY} and pushing ${REPOSITORY}:v1`);
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
+    await ecr.send(
+      new PutImageCommand({
+        repositoryName: REPOSITORY,
+        imageTag: "v1",
+        imageManifest: manifest("v1"),
+      }),
+    );
+
+    step(`Creating cluster ${CLUSTER}: service "web" follows tags v*, service "worker" opted out`);
+    await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    const taskDefinition = async (family: string) =>
+      (
+        await ecs.send(
+          new RegisterTaskDefinitionCommand({
+            family,
+            requiresCompatibilities: ["FARGATE"],
+            networkMode: "awsvpc",
+            cpu: "256",
+            memory: "512",
+            containerDefinitions: [
+              {
+                name: "app",
+                image: `${REGISTRY}/${REPOSITORY}:v1`,
+                essential: true,
+                portMappings: [{ containerPort: 8080 }],
+              },
+              {
+                name: "log-router",
+                image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+                essential: false,
+              },
+            ],
+            tags: [{ key: "team", value: "demo" }],
+          }),
+        )
+      ).taskDefinition?.taskDefinitionArn as string;
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: "web",
+        taskDefinition: await taskDefinition("web"),
+        desiredCount: 1,
+        tags: [{ key: "ecs-deployments:follow", value: "v*" }],
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: "worker",
+        taskDefinition: await taskDefinition("worker"),
+        desiredCount: 1,
+      }),
+    );
+
+    step(
+      `Pushing ${REPOSITORY}:v2, and running its ECR push event through the shipped ecr-deployer zip`,
+    );
+    const pushed = await ecr.send(
+      new PutImageCommand({
+        repositoryName: REPOSITORY,
+        imageTag: "v2",
+        imageManifest: manifest("v2"),
+      }),
+    );
+    const pushedDigest = pushed.image?.imageId?.imageDigest as string;
+    const deployer = await loadShippedHandler(
+      "ecr-deployer",
+      {
+        POWERTOOLS_SERVICE_NAME: "demo-ecr-deployer",
+        POWERTOOLS_LOG_LEVEL: "WARN",
+        ALLOWED_CLUSTERS: CLUSTER,
+        ALLOWED_REGIONS: REGION,
+        IMAGE_PIN: "tag-and-digest",
+        DRY_RUN: "false",
+      },
+      workDir,
+    );
+    const pushEvent = {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": "ECR Image Action",
+      source: "aws.ecr",
+      account: ACCOUNT,
+      time: new Date().toISOString(),
+      region: REGION,
+      resources: [],
+      detail: {
+        result: "SUCCESS",
+        "repository-name": REPOSITORY,
+        "image-digest": pushedDigest,
+        "action-type": "PUSH",
+        "image-tag": "v2",
+      },
+    };
+    const deployerResult = await deployer(pushEvent, lambdaContext("demo-ecr-deployer"));
+    log(`      deployer: ${JSON.stringify(deployerResult)}`);
+
+    step("Checking what each service runs now");
+    const services = await ecs.send(
+      new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "worker"] }),
+    );
+    const imageOf = async (name: string) => {
+      const service = services.services?.find((s) => s.serviceName === name);
+      const td = await ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition }),
+      );
+      return td.taskDefinition?.containerDefinitions?.find((c) => c.name === "app")
+        ?.image as string;
+    };
+    const followerImage = await imageOf("web");
+    const bystanderImage = await imageOf("worker");
+    log(`      web    -> ${followerImage}`);
+    log(`      worker -> ${bystanderImage} (untouched: not opted in)`);
+
+    step("Running the deployment-completed event through the shipped deployment-tracker zip");
+    const web = services.services?.find((s) => s.serviceName === "web");
+    const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+    const tracker = await loadShippedHandler(
+      "deployment-tracker",
+      {
+        POWERTOOLS_SERVICE_NAME: "demo-deployment-tracker",
+        POWERTOOLS_LOG_LEVEL: "WARN",
+        ENDPOINT_URL: sink.url,
+        ALLOW_INSECURE_LOOPBACK_ENDPOINT: "true",
+        API_KEY_SECRET_ARN: secret.ARN as string,
+        API_KEY_HEADER: "x-cardinalhq-api-key",
+      },
+      workDir,
+    );
+    const now = new Date().toISOString();
+    const completedEvent = {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": "ECS Deployment State Change",
+      source: "aws.ecs",
+      account: ACCOUNT,
+      time: now,
+      region: REGION,
+      resources: [web?.serviceArn],
+      detail: {
+        eventType: "INFO",
+        eventName: "SERVICE_DEPLOYMENT_COMPLETED",
+        deploymentId: primary?.id,
+        updatedAt: now,
+      },
+    };
+    const trackerResult = await tracker(completedEvent, lambdaContext("demo-deployment-tracker"));
+
+    step("The receiver got:");
+    for (const request of received) {
+      log(
+        `      x-cardinalhq-api-key: ${request.headers["x-cardinalhq-api-key"] ? "<present, from Secrets Manager>" : "<missing>"}`,
+      );
+      log(`      idempotency-key: ${String(request.headers["idempotency-key"] ?? "<missing>")}`);
+      log(JSON.stringify(request.body, null, 2).replace(/^/gm, "      "));
+    }
+    log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { pushedDigest, deployerResult, followerImage, bystanderImage, trackerResult, received };
+  } finally {
+    await cleanUp();
+    activeCleanUps.delete(cleanUp);
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping moto_server and the receiver`);
+      void Promise.all([...activeCleanUps].map((c) => c())).finally(() => process.exit(130));
+    });
+  }
+  runDemo().then(
+    (result) => {
+      const ok = result.received.length === 1 && result.followerImage.endsWith(result.pushedDigest);
+      console.log(
+        ok
+          ? "The pushed image was rolled out and its deployment recorded."
+          : "The demo did not end as expected.",
+      );
+      process.exit(ok ? 0 : 1);
+    },
+    (error: unknown) => {
+      console.error(
+        `Demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      process.exit(1);
+    },
+  );
+}
