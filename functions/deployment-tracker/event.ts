@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { parseServiceArn } from "../shared/arn.js";
+import { DEPLOYMENT_ID_PREFIX, RECORDED_STATUS, TRACKED_EVENT } from "./constants.js";
+import { InvalidEventError } from "./errors.js";
+import type { DeploymentStateChange, ParsedEvent, RecordedEventName } from "./types.js";
+
+const nonEmpty = z
+  .string({ error: "must be a string" })
+  .trim()
+  .min(1, "must be a non-empty string");
+
+const envelopeSchema = z.object({
+  source: nonEmpty,
+  "detail-type": nonEmpty,
+});
+
+const routingSchema = z.object({
+  detail: z.object({ eventName: nonEmpty }, { error: "must be an object" }),
+});
+
+const deploymentEventSchema = z.object({
+  // The id becomes the Idempotency-Key header: keep it to header-safe characters.
+  id: nonEmpty.regex(/^[\w.:-]{1,256}$/, "must be 1-256 letters, digits or . _ : -"),
+  time: z.iso.datetime({ offset: true, error: "must be an ISO 8601 timestamp" }),
+  region: nonEmpty.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region"),
+  account: z.string().regex(/^\d{12}$/, "must be a 12-digit account id"),
+  resources: z
+    .array(z.string({ error: "must be an ARN string" }), { error: "must be an array of ARNs" })
+    .min(1, "must hold the service ARN"),
+  detail: z.object(
+    {
+      eventType: nonEmpty,
+      eventName: nonEmpty,
+      deploymentId: z
+        .string({ error: "must be a string" })
+        .regex(
+          new RegExp(`^${DEPLOYMENT_ID_PREFIX}[A-Za-z0-9_-]{1,128}$`),
+          `must look like ${DEPLOYMENT_ID_PREFIX}<id>`,
+        ),
+      updatedAt: z.string().optional(),
+      reason: z.string().optional(),
+    },
+    { error: "must be an object" },
+  ),
+});
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) =>
+      typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key),
+    "",
+  );
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue ? fieldPath(issue.path) || "event" : "event";
+  const present = issue?.path.reduce<unknown>(
+    (v, key) => (v as Record<PropertyKey, unknown> | undefined)?.[key],
+    value,
+  );
+  const message =
+    issue?.code === "invalid_type" && present === undefined
+      ? "is required"
+      : (issue?.message ?? "is invalid");
+  throw new InvalidEventError(`Invalid event: ${field} ${message}`, { cause: result.error });
+}
+
+function isRecordedEventName(name: string): name is RecordedEventName {
+  return Object.hasOwn(RECORDED_STATUS, name);
+}
+
+/**
+ * Validates an EventBridge event and decides whether it produces a record.
+ *
+ * Events of another source or detail-type, and deployment events that are neither
+ * completed nor failed, are skipped (the handler logs them and returns).
+ *
+ * @throws {InvalidEventError} naming the field, when the event is malformed.
+ */
+export function parseEvent(raw: unknown): ParsedEvent {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new InvalidEventError(
+      `Invalid event: event must be an object, got ${raw === null ? "null" : Array.isArray(raw) ? "array" : typeof raw}`,
+    );
+  }
+  const envelope = parseOrThrow(envelopeSchema, raw);
+  if (envelope.source !== TRACKED_EVENT.source) {
+    return {
+      kind: "skip",
+      reason: `source is "${envelope.source}", not "${TRACKED_EVENT.source}"`,
+    };
+  }
+  if (envelope["detail-type"] !== TRACKED_EVENT.detailType) {
+    return {
+      kind: "skip",
+      reason: `detail-type is "${envelope["detail-type"]}", not "${TRACKED_EVENT.detailType}"`,
+    };
+  }
+  const eventName = parseOrThrow(routingSchema, raw).detail.eventName;
+  if (!isRecordedEventName(eventName)) {
+    return { kind: "skip", reason: `detail.eventName is "${eventName}", which is not recorded` };
+  }
+  const event = parseOrThrow(deploymentEventSchema, raw);
+  let service: DeploymentStateChange["service"];
+  try {
+    service = parseServiceArn(event.resources[0]);
+  } catch (error) {
+    throw new InvalidEventError(`Invalid event: resources[0] ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (service.region !== event.region) {
+    throw new InvalidEventError(
+      `Invalid event: resources[0] is in region ${service.region} but the event's region is ${event.region}`,
+    );
+  }
+  if (service.accountId !== event.account) {
+    throw new InvalidEventError(
+      `Invalid event: resources[0] is in account ${service.accountId} but the event's account is ${event.account}`,
+    );
+  }
+  return {
+    kind: "track",
+    event: {
+      id: event.id,
+      time: event.time,
+      region: event.region,
+      account: event.account,
+      service,
+      eventType: event.detail.eventType,
+      eventName,
+      deploymentId: event.detail.deploymentId,
+      ...(event.detail.updatedAt !== undefined && { updatedAt: event.detail.updatedAt }),
+      ...(event.detail.reason !== undefined && { reason: event.detail.reason }),
+    },
+  };
+}

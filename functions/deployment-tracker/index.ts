@@ -1,0 +1,30 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { regionalClients } from "../shared/clients.js";
+import { loadConfig } from "./config.js";
+import { AWS_CLIENT_RETRY } from "./constants.js";
+import { createApiKeyReader } from "./secret.js";
+import { createHandler } from "./tracker.js";
+
+// Read once at init: a missing or invalid variable fails the cold start, not each event.
+const config = loadConfig(process.env);
+
+const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "deployment-tracker",
+});
+
+/**
+ * Lambda entry point for `ECS Deployment State Change` events: records completed and failed
+ * deployments with their image digests and POSTs them to `ENDPOINT_URL`.
+ */
+export const handler = createHandler({
+  config,
+  logger,
+  ecsIn: regionalClients((region) => new ECSClient({ region, ...AWS_CLIENT_RETRY })),
+  // The ECR SDK is loaded on first use: with service revisions ECS already gives the digests.
+  ecrIn: regionalClients(async (region) => {
+    const { ECRClient } = await import("@aws-sdk/client-ecr");
+    return new ECRClient({ region, ...AWS_CLIENT_RETRY });
+  }),
+  getApiKey: createApiKeyReader(config.apiKeySecretArn, config.secretCacheTtlSeconds),
+});

@@ -1,0 +1,297 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { DescribeImagesCommand, type ECRClient, type ImageIdentifier } from "@aws-sdk/client-ecr";
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  ListClustersCommand,
+  ListServicesCommand,
+  type Service,
+} from "@aws-sdk/client-ecs";
+import { validate as isArn, parse as parseArn } from "@aws-sdk/util-arn-parser";
+import { ApiLimits, SkipReason, SUPPORTED_DEPLOYMENT_CONTROLLER } from "./constants.js";
+import { DiscoveryError } from "./errors.js";
+import { matchesTagPattern } from "./pattern.js";
+import { imageKey } from "./plan.js";
+import { retryOnThrottle, type Sleep } from "./throttle.js";
+import type {
+  CandidateService,
+  DeployerConfig,
+  DescribedTaskDefinition,
+  Discovery,
+  PushedImage,
+  PushTimes,
+  SkippedService,
+} from "./types.js";
+
+/** The subset of the Powertools Logger used here. */
+export type Log = Pick<Logger, "debug" | "info" | "warn" | "error">;
+
+/** Shared options of the discovery calls. */
+export interface DiscoveryOptions {
+  readonly logger: Log;
+  readonly sleep?: Sleep;
+}
+
+/** The cluster name of a cluster ARN (`…:cluster/name`), or the value itself when it is a name. */
+export function clusterNameOf(clusterArnOrName: string): string {
+  if (!isArn(clusterArnOrName)) return clusterArnOrName;
+  const { resource } = parseArn(clusterArnOrName);
+  return resource.startsWith("cluster/") ? resource.slice("cluster/".length) : resource;
+}
+
+/**
+ * Decides, without I/O, which described services of a cluster follow the pushed tag:
+ * opted in (tag or default pattern), active, on the ECS deployment controller, and with
+ * a pattern matching the tag. Services that opted in but do not qualify are skipped with
+ * a reason; the rest are only counted.
+ */
+export function selectCandidates(
+  cluster: string,
+  services: readonly Service[],
+  config: Pick<DeployerConfig, "optInTagKey" | "defaultTagPattern">,
+  tag: string,
+): { candidates: CandidateService[]; skipped: SkippedService[]; notOptedIn: number } {
+  const candidates: CandidateService[] = [];
+  const skipped: SkippedService[] = [];
+  let notOptedIn = 0;
+  for (const service of services) {
+    const name = service.serviceName ?? service.serviceArn ?? "unknown";
+    const tagged = service.tags?.find((t) => t.key === config.optInTagKey)?.value?.trim();
+    const pattern = tagged || config.defaultTagPattern;
+    if (
+      pattern === undefined ||
+      service.serviceArn === undefined ||
+      service.taskDefinition === undefined
+    ) {
+      notOptedIn++;
+      continue;
+    }
+    const skip = (reason: SkippedService["reason"], detail: string) =>
+      skipped.push({ cluster, service: name, reason, detail });
+    const controller = service.deploymentController?.type ?? SUPPORTED_DEPLOYMENT_CONTROLLER;
+    if (service.status !== undefined && service.status !== "ACTIVE") {
+      skip(SkipReason.NOT_ACTIVE, `service status is ${service.status}`);
+    } else if (controller !== SUPPORTED_DEPLOYMENT_CONTROLLER) {
+      skip(
+        SkipReason.DEPLOYMENT_CONTROLLER,
+        `deployment controller is ${controller}; only ${SUPPORTED_DEPLOYMENT_CONTROLLER} services are rolled (deploy ${controller} services with their own tooling)`,
+      );
+    } else if (!matchesTagPattern(pattern, tag)) {
+      skip(SkipReason.TAG_PATTERN_MISMATCH, `tag "${tag}" does not match pattern "${pattern}"`);
+    } else {
+      candidates.push({
+        cluster,
+        service: name,
+        serviceArn: service.serviceArn,
+        taskDefinitionArn: service.taskDefinition,
+        pattern,
+        patternSource: tagged ? "tag" : "default",
+      });
+    }
+  }
+  return { candidates, skipped, notOptedIn };
+}
+
+/**
+ * Finds the services that follow the pushed image's tag. Cost: one ListClusters page per
+ * 100 clusters (none with an allowlist), one ListServices page per 100 services of each
+ * cluster, one DescribeServices per 10 services — independent of task-definition revisions.
+ *
+ * @throws {DiscoveryError} when a read fails after retries.
+ */
+export async function discoverServices(
+  ecs: ECSClient,
+  config: Pick<DeployerConfig, "allowedClusters" | "optInTagKey" | "defaultTagPattern">,
+  image: PushedImage,
+  options: DiscoveryOptions,
+): Promise<Discovery> {
+  const send = <T>(what: string, fn: () => Promise<T>) => read(what, fn, options.sleep);
+  const clusters =
+    config.allowedClusters.length > 0 ? [...config.allowedClusters] : await listClusters(ecs, send);
+  const candidates: CandidateService[] = [];
+  const skipped: SkippedService[] = [];
+  let notOptedIn = 0;
+  let servicesScanned = 0;
+  for (const clusterRef of clusters) {
+    const cluster = clusterNameOf(clusterRef);
+    const serviceArns: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await send(`ListServices in cluster ${cluster}`, () =>
+          ecs.send(
+            new ListServicesCommand({
+              cluster: clusterRef,
+              maxResults: ApiLimits.LIST_SERVICES_PAGE,
+              nextToken,
+            }),
+          ),
+        );
+        serviceArns.push(...(page.serviceArns ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      // An allowlisted cluster that does not exist (yet) in this region is not worth a retry.
+      if (causeName(error) !== "ClusterNotFoundException") throw error;
+      options.logger.warn("Cluster not found; skipped", { cluster });
+      continue;
+    }
+    for (let i = 0; i < serviceArns.length; i += ApiLimits.DESCRIBE_SERVICES_BATCH) {
+      const batch = serviceArns.slice(i, i + ApiLimits.DESCRIBE_SERVICES_BATCH);
+      const described = await send(`DescribeServices in cluster ${cluster}`, () =>
+        ecs.send(
+          new DescribeServicesCommand({ cluster: clusterRef, services: batch, include: ["TAGS"] }),
+        ),
+      );
+      for (const failure of described.failures ?? []) {
+        options.logger.warn("Service could not be described", { cluster, failure });
+      }
+      const services = described.services ?? [];
+      servicesScanned += services.length;
+      const selection = selectCandidates(cluster, services, config, image.tag);
+      candidates.push(...selection.candidates);
+      skipped.push(...selection.skipped);
+      notOptedIn += selection.notOptedIn;
+    }
+  }
+  return { candidates, skipped, notOptedIn, clustersScanned: clusters.length, servicesScanned };
+}
+
+type Reader = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+
+async function listClusters(ecs: ECSClient, send: Reader): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await send("ListClusters", () =>
+      ecs.send(new ListClustersCommand({ maxResults: ApiLimits.LIST_CLUSTERS_PAGE, nextToken })),
+    );
+    arns.push(...(page.clusterArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns;
+}
+
+/**
+ * Describes each distinct task definition once, with its tags, a few at a time.
+ * A task definition that cannot be read is returned in `failures` rather than thrown,
+ * so the services on other task definitions still roll.
+ */
+export async function describeTaskDefinitions(
+  ecs: ECSClient,
+  arns: Iterable<string>,
+  options: DiscoveryOptions,
+): Promise<{ described: Map<string, DescribedTaskDefinition>; failures: Map<string, Error> }> {
+  const queue = [...new Set(arns)];
+  const described = new Map<string, DescribedTaskDefinition>();
+  const failures = new Map<string, Error>();
+  const worker = async () => {
+    for (let arn = queue.shift(); arn !== undefined; arn = queue.shift()) {
+      const current = arn;
+      try {
+        const result = await read(
+          `DescribeTaskDefinition ${current}`,
+          () =>
+            ecs.send(
+              new DescribeTaskDefinitionCommand({ taskDefinition: current, include: ["TAGS"] }),
+            ),
+          options.sleep,
+        );
+        if (result.taskDefinition === undefined)
+          throw new DiscoveryError(`DescribeTaskDefinition ${current} returned nothing`);
+        described.set(current, {
+          taskDefinition: result.taskDefinition,
+          ...(result.tags && { tags: result.tags }),
+        });
+      } catch (error) {
+        failures.set(current, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: ApiLimits.DESCRIBE_TASK_DEFINITION_CONCURRENCY }, worker));
+  return { described, failures };
+}
+
+/**
+ * Looks up when images of the pushed repository were pushed (ECR DescribeImages, up to
+ * 100 ids per call). An id that no longer exists (deleted, or a tag moved away) is left
+ * out: it cannot be newer than an image pushed just now.
+ *
+ * @throws {DiscoveryError} when a read fails after retries.
+ */
+export async function lookupPushTimes(
+  ecr: ECRClient,
+  image: PushedImage,
+  imageIds: readonly ImageIdentifier[],
+  options: DiscoveryOptions,
+): Promise<PushTimes> {
+  const times = new Map<string, Date>();
+  const describe = async (ids: ImageIdentifier[]) => {
+    const result = await read(
+      `DescribeImages in ${image.repository}`,
+      () =>
+        ecr.send(
+          new DescribeImagesCommand({
+            registryId: image.accountId,
+            repositoryName: image.repository,
+            imageIds: ids,
+          }),
+        ),
+      options.sleep,
+    );
+    for (const detail of result.imageDetails ?? []) {
+      if (detail.imagePushedAt === undefined) continue;
+      const pushedAt = new Date(detail.imagePushedAt);
+      if (detail.imageDigest) times.set(detail.imageDigest, pushedAt);
+      for (const tag of detail.imageTags ?? []) times.set(imageKey({ tag }), pushedAt);
+    }
+  };
+  for (let i = 0; i < imageIds.length; i += ApiLimits.DESCRIBE_IMAGES_BATCH) {
+    const batch = imageIds.slice(i, i + ApiLimits.DESCRIBE_IMAGES_BATCH);
+    try {
+      await describe(batch);
+    } catch (error) {
+      if (!isImageNotFound(error)) throw error;
+      // One missing id fails the whole call: ask for each id alone, and ignore the missing ones.
+      options.logger.info("Some referenced images no longer exist; looking them up one by one", {
+        count: batch.length,
+      });
+      for (const id of batch) {
+        try {
+          await describe([id]);
+        } catch (single) {
+          if (isImageNotFound(single)) {
+            options.logger.info("Referenced image no longer exists", { imageId: id });
+            continue;
+          }
+          throw single;
+        }
+      }
+    }
+  }
+  return times;
+}
+
+async function read<T>(what: string, fn: () => Promise<T>, sleep?: Sleep): Promise<T> {
+  try {
+    return await retryOnThrottle(fn, sleep ? { sleep } : {});
+  } catch (error) {
+    const name = (error as { name?: string })?.name ?? "Error";
+    throw new DiscoveryError(
+      `${what} failed: ${name}: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+function isImageNotFound(error: unknown): boolean {
+  return causeName(error) === "ImageNotFoundException";
+}
+
+/** The AWS error name behind a DiscoveryError. */
+function causeName(error: unknown): unknown {
+  return error instanceof DiscoveryError
+    ? (error.cause as { name?: unknown } | undefined)?.name
+    : undefined;
+}

@@ -1,0 +1,157 @@
+import type {
+  ContainerDefinition,
+  RegisterTaskDefinitionCommandInput,
+  Tag,
+  TaskDefinition,
+} from "@aws-sdk/client-ecs";
+import type { IgnoreReason, ImagePin, SkipReason } from "./constants.js";
+
+/** One of the `IMAGE_PIN` modes. */
+export type ImagePinMode = (typeof ImagePin)[keyof typeof ImagePin];
+/** Why a service was skipped. */
+export type SkipReasonCode = (typeof SkipReason)[keyof typeof SkipReason];
+/** Why an event was a no-op. */
+export type IgnoreReasonCode = (typeof IgnoreReason)[keyof typeof IgnoreReason];
+
+/** Configuration, read once from the environment at init. */
+export interface DeployerConfig {
+  /** Cluster names; empty means every cluster in the region. */
+  readonly allowedClusters: readonly string[];
+  /** The service tag whose value is the tag pattern the service follows. */
+  readonly optInTagKey: string;
+  /** The pattern of services without the opt-in tag; undefined: they are not considered. */
+  readonly defaultTagPattern?: string;
+  readonly imagePin: ImagePinMode;
+  readonly dryRun: boolean;
+  /** Regions whose events are acted on; empty means any. */
+  readonly allowedRegions: readonly string[];
+}
+
+/** A successful, tagged push of one image to a private ECR repository. */
+export interface PushedImage {
+  readonly eventId: string;
+  /** The registry's account (the event's `account`). */
+  readonly accountId: string;
+  readonly region: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: string;
+  /** The event's `time` (ISO 8601). */
+  readonly time: string;
+}
+
+/** The outcome of validating an event: a push to act on, or a reason to do nothing. */
+export type ClassifiedEvent =
+  | { readonly kind: "push"; readonly image: PushedImage }
+  | {
+      readonly kind: "ignored";
+      readonly reason: IgnoreReasonCode;
+      readonly eventId: string;
+      readonly detailType: string;
+      readonly description: string;
+    };
+
+/** A service, located. */
+export interface ServiceRef {
+  /** Cluster name. */
+  readonly cluster: string;
+  readonly service: string;
+  readonly serviceArn: string;
+}
+
+/** An opted-in service whose pattern matches the pushed tag, not yet checked against its task definition. */
+export interface CandidateService extends ServiceRef {
+  readonly taskDefinitionArn: string;
+  /** The tag pattern it follows. */
+  readonly pattern: string;
+  /** Where the pattern came from. */
+  readonly patternSource: "tag" | "default";
+}
+
+/** A service that follows the repository but was left alone. */
+export interface SkippedService {
+  readonly cluster: string;
+  readonly service: string;
+  readonly reason: SkipReasonCode;
+  readonly detail: string;
+}
+
+/** What discovery found, with the cost of finding it. */
+export interface Discovery {
+  readonly candidates: readonly CandidateService[];
+  readonly skipped: readonly SkippedService[];
+  /** Services seen that did not opt in (no tag and no default pattern). */
+  readonly notOptedIn: number;
+  readonly clustersScanned: number;
+  readonly servicesScanned: number;
+}
+
+/** A task definition as described with `include: ["TAGS"]`. */
+export interface DescribedTaskDefinition {
+  readonly taskDefinition: TaskDefinition;
+  readonly tags?: readonly Tag[];
+}
+
+/** When an image was pushed, keyed by `digest` or `tag:<tag>` (see `imageKey`). */
+export type PushTimes = ReadonlyMap<string, Date>;
+
+/** One container's image change. */
+export interface ContainerChange {
+  readonly container: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A new revision to register, and the services that move to it. */
+export interface TaskDefinitionChange {
+  readonly sourceArn: string;
+  readonly family: string;
+  readonly containers: readonly ContainerChange[];
+  /** The RegisterTaskDefinition input; undefined when the revision would be identical (tag pin). */
+  readonly input?: RegisterTaskDefinitionCommandInput;
+  readonly services: readonly CandidateService[];
+}
+
+/** The decisions for one push: revisions to register, services to update, services to skip. */
+export interface DeploymentPlan {
+  readonly changes: readonly TaskDefinitionChange[];
+  readonly skipped: readonly SkippedService[];
+}
+
+/** One service moved to a new task definition. */
+export interface UpdatedService {
+  readonly cluster: string;
+  readonly service: string;
+  readonly fromTaskDefinition: string;
+  readonly toTaskDefinition: string;
+}
+
+/** What the handler returns. */
+export interface DeploymentSummary {
+  readonly eventId: string;
+  readonly status: "ignored" | "planned" | "deployed" | "partial-failure";
+  readonly reason?: string;
+  readonly dryRun: boolean;
+  readonly repository?: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  readonly updated: readonly UpdatedService[];
+  readonly skipped: readonly SkippedService[];
+  readonly failed: readonly { cluster: string; service: string; error: string }[];
+  readonly registeredTaskDefinitions: readonly string[];
+  /** Dry run only: what would have been done. */
+  readonly planned?: readonly PlannedUpdate[];
+}
+
+/** One service update of a dry-run plan. */
+export interface PlannedUpdate {
+  readonly cluster: string;
+  readonly service: string;
+  readonly taskDefinition: string;
+  /** Whether a new revision would be registered (false: same revision, forced deployment). */
+  readonly newRevision: boolean;
+  readonly containers: readonly ContainerChange[];
+}
+
+/** A container definition with a required name and image. */
+export type NamedContainer = ContainerDefinition & { name: string; image: string };

@@ -1,0 +1,162 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { vi } from "vitest";
+import type { TrackerConfig } from "../../functions/deployment-tracker/config.js";
+import type { TrackerDependencies } from "../../functions/deployment-tracker/tracker.js";
+
+export const ACCOUNT = "111122223333";
+export const REGION = "us-west-2";
+export const CLUSTER = "prod";
+export const SERVICE = "web";
+export const SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${CLUSTER}/${SERVICE}`;
+export const DEPLOYMENT_NUMBER = "4980306466373577095";
+export const DEPLOYMENT_ID = `ecs-svc/${DEPLOYMENT_NUMBER}`;
+export const REVISION_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-revision/${CLUSTER}/${SERVICE}/${DEPLOYMENT_NUMBER}`;
+export const SERVICE_DEPLOYMENT_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-deployment/${CLUSTER}/${SERVICE}/NCWGC2ZR-taawPAYrIaU5`;
+export const TASK_DEFINITION_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:42`;
+export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:tracker-api-key-AbCdEf`;
+export const API_KEY = "sk-live-DO-NOT-LOG-4f1c9a7e";
+export const ENDPOINT = "https://receiver.example.com/_/chip/workloads";
+
+/** A `sha256:` digest made of one repeated hex character. */
+export const digest = (c: string): string => `sha256:${c.repeat(64)}`;
+
+/** An ECR image URI. */
+export const ecrImage = (repo: string, tag: string, account = ACCOUNT, region = REGION): string =>
+  `${account}.dkr.ecr.${region}.amazonaws.com/${repo}:${tag}`;
+
+/** Reads a fixture of test/fixtures/ecs. */
+export function fixture(name: string): { documentation: string; event: Record<string, unknown> } {
+  return JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "ecs", name), "utf8"));
+}
+
+/** A completed-deployment event for the test service, with overrides. */
+export function completedEvent(
+  overrides: Record<string, unknown> = {},
+  detail: Record<string, unknown> = {},
+) {
+  return {
+    version: "0",
+    id: "0d9c1a44-7a4d-4f8e-9a51-1f2b0c3d4e5f",
+    "detail-type": "ECS Deployment State Change",
+    source: "aws.ecs",
+    account: ACCOUNT,
+    time: "2026-11-21T10:30:45Z",
+    region: REGION,
+    resources: [SERVICE_ARN],
+    detail: {
+      eventType: "INFO",
+      eventName: "SERVICE_DEPLOYMENT_COMPLETED",
+      deploymentId: DEPLOYMENT_ID,
+      updatedAt: "2026-11-21T10:30:40Z",
+      reason: `ECS deployment ${DEPLOYMENT_ID} completed.`,
+      ...detail,
+    },
+    ...overrides,
+  };
+}
+
+export const config = (overrides: Partial<TrackerConfig> = {}): TrackerConfig => ({
+  endpointUrl: new URL(ENDPOINT),
+  apiKeySecretArn: SECRET_ARN,
+  apiKeyHeader: "x-cardinalhq-api-key",
+  requestTimeoutMs: 1000,
+  deliveryMaxAttempts: 3,
+  secretCacheTtlSeconds: 300,
+  ...overrides,
+});
+
+/** Everything written to stdout/stderr while active (Powertools Logger writes there). */
+export function captureLogs() {
+  const chunks: string[] = [];
+  const record = (chunk: unknown) => {
+    chunks.push(
+      typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"),
+    );
+    return true;
+  };
+  const out = vi
+    .spyOn(process.stdout, "write")
+    .mockImplementation(record as typeof process.stdout.write);
+  const err = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation(record as typeof process.stderr.write);
+  return {
+    text: () => chunks.join(""),
+    entries: (): Record<string, unknown>[] =>
+      chunks
+        .join("")
+        .split("\n")
+        .filter((l) => l.trim().startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    restore: () => {
+      out.mockRestore();
+      err.mockRestore();
+    },
+  };
+}
+
+/** A fetch stub answering with the given statuses in turn (the last one repeats). */
+export function fetchAnswering(...statuses: number[]) {
+  const calls: { url: string; init: RequestInit; body: unknown }[] = [];
+  const fn = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {}, body: JSON.parse(String(init?.body)) });
+    const status = statuses[Math.min(calls.length - 1, statuses.length - 1)] ?? 200;
+    return new Response(status === 204 ? null : JSON.stringify({ ok: status < 300 }), { status });
+  });
+  return { fetch: fn as unknown as typeof fetch, calls };
+}
+
+/** Handler dependencies with real (to be mocked) SDK clients and a stub fetch. */
+export function dependencies(overrides: Partial<TrackerDependencies> = {}): TrackerDependencies {
+  return {
+    config: config(),
+    logger: new Logger({ serviceName: "deployment-tracker-test", logLevel: "DEBUG" }),
+    ecsIn: (region) =>
+      new ECSClient({
+        region,
+        maxAttempts: 1,
+        credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      }),
+    ecrIn: (region) =>
+      new ECRClient({
+        region,
+        maxAttempts: 1,
+        credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      }),
+    getApiKey: async () => API_KEY,
+    fetch: fetchAnswering(200).fetch,
+    backoff: { minDelayMs: 1, maxDelayMs: 2, factor: 1 },
+    ...overrides,
+  };
+}
+
+/** A throttling error as the AWS SDK throws it. */
+export function throttling(): Error {
+  return Object.assign(new Error("Rate exceeded"), {
+    name: "ThrottlingException",
+    $fault: "client",
+    $metadata: { httpStatusCode: 400 },
+  });
+}
+
+/** A service-side 500 as the SDK throws it. */
+export function serverError(): Error {
+  return Object.assign(new Error("Internal"), {
+    name: "ServerException",
+    $fault: "server",
+    $metadata: { httpStatusCode: 500 },
+  });
+}
+
+/** An access-denied error as the SDK throws it. */
+export function accessDenied(): Error {
+  return Object.assign(new Error("not authorized"), {
+    name: "AccessDeniedException",
+    $fault: "client",
+    $metadata: { httpStatusCode: 400 },
+  });
+}

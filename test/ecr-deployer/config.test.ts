@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { readConfig } from "../../functions/ecr-deployer/config.js";
+import { ConfigurationError } from "../../functions/ecr-deployer/errors.js";
+
+const VARIABLES = [
+  "ALLOWED_CLUSTERS",
+  "OPT_IN_TAG_KEY",
+  "DEFAULT_TAG_PATTERN",
+  "IMAGE_PIN",
+  "DRY_RUN",
+  "ALLOWED_REGIONS",
+];
+
+describe("readConfig", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("returns the documented defaults when no variable is set", () => {
+    // Prepare
+    for (const name of VARIABLES) vi.stubEnv(name, undefined);
+
+    // Act
+    const config = readConfig();
+
+    // Assess
+    expect(config).toEqual({
+      allowedClusters: [],
+      allowedRegions: [],
+      optInTagKey: "ecs-deployments:follow",
+      imagePin: "tag-and-digest",
+      dryRun: false,
+    });
+  });
+
+  it("returns parsed lists and flags when every variable is set", () => {
+    // Prepare
+    vi.stubEnv("ALLOWED_CLUSTERS", " prod, staging ,,prod");
+    vi.stubEnv("OPT_IN_TAG_KEY", "deploy/follow");
+    vi.stubEnv("DEFAULT_TAG_PATTERN", "main-*");
+    vi.stubEnv("IMAGE_PIN", "digest");
+    vi.stubEnv("DRY_RUN", "TRUE");
+    vi.stubEnv("ALLOWED_REGIONS", "eu-west-1,us-east-1");
+
+    // Act
+    const config = readConfig();
+
+    // Assess
+    expect(config).toEqual({
+      allowedClusters: ["prod", "staging"],
+      allowedRegions: ["eu-west-1", "us-east-1"],
+      optInTagKey: "deploy/follow",
+      defaultTagPattern: "main-*",
+      imagePin: "digest",
+      dryRun: true,
+    });
+  });
+
+  it.each([
+    ["IMAGE_PIN", "sha", /IMAGE_PIN must be one of tag-and-digest, digest, tag/],
+    ["DRY_RUN", "yes", /DRY_RUN must be one of true, false/],
+    ["ALLOWED_CLUSTERS", "prod,bad name", /ALLOWED_CLUSTERS/],
+    ["ALLOWED_REGIONS", "europe", /ALLOWED_REGIONS/],
+    ["DEFAULT_TAG_PATTERN", "v[0-9]", /DEFAULT_TAG_PATTERN/],
+    ["OPT_IN_TAG_KEY", "aws:follow", /OPT_IN_TAG_KEY/],
+  ])("throws ConfigurationError naming %s when it is %s", (name, value, message) => {
+    // Prepare
+    vi.stubEnv(name, value);
+
+    // Act
+    const read = () => readConfig();
+
+    // Assess
+    expect(read).toThrow(ConfigurationError);
+    expect(read).toThrow(message);
+  });
+});

@@ -1,0 +1,142 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InvalidEventError } from "../../functions/ecr-deployer/errors.js";
+import { classifyEvent } from "../../functions/ecr-deployer/event.js";
+import { pushEvent } from "./support.js";
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ecr");
+
+function fixture(name: string): { documentation: string; event: Record<string, unknown> } {
+  return JSON.parse(readFileSync(join(FIXTURES, name), "utf8"));
+}
+
+describe("classifyEvent", () => {
+  it("returns the pushed image when the fixture is a tagged successful push", () => {
+    // Prepare
+    const { event } = fixture("push-success.json");
+
+    // Act
+    const classified = classifyEvent(event);
+
+    // Assess
+    expect(classified).toEqual({
+      kind: "push",
+      image: {
+        eventId: "13cde686-328b-6117-af20-0e5566167482",
+        accountId: "123456789012",
+        region: "us-west-2",
+        repository: "my-repository-name",
+        tag: "latest",
+        digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/),
+        time: "2019-11-16T01:54:34Z",
+      },
+    });
+  });
+
+  it.each([
+    ["push-untagged.json", "untagged-push"],
+    ["push-failure.json", "push-not-successful"],
+    ["delete.json", "not-a-push"],
+    ["replication.json", "not-an-image-action"],
+    ["scan.json", "not-an-image-action"],
+  ])("returns a no-op when the fixture is %s", (name, reason) => {
+    // Prepare
+    const { event } = fixture(name);
+
+    // Act
+    const classified = classifyEvent(event);
+
+    // Assess
+    expect(classified).toMatchObject({ kind: "ignored", reason });
+  });
+
+  it("documents every fixture with an AWS documentation URL", () => {
+    // Prepare
+    const names = [
+      "push-success.json",
+      "push-untagged.json",
+      "push-failure.json",
+      "delete.json",
+      "replication.json",
+      "scan.json",
+    ];
+
+    // Act
+    const docs = names.map((name) => fixture(name).documentation);
+
+    // Assess
+    for (const url of docs) expect(url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+  });
+
+  it("returns a no-op when the image tag is an empty string", () => {
+    // Prepare
+    const event = pushEvent({ tag: "" });
+
+    // Act
+    const classified = classifyEvent(event);
+
+    // Assess
+    expect(classified).toMatchObject({ kind: "ignored", reason: "untagged-push" });
+  });
+
+  const valid = pushEvent();
+  const withDetail = (detail: Record<string, unknown>) => ({
+    ...valid,
+    detail: { ...valid.detail, ...detail },
+  });
+  const without = (key: string) =>
+    Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key));
+  const withoutDetail = (key: string) => ({
+    ...valid,
+    detail: Object.fromEntries(Object.entries(valid.detail).filter(([k]) => k !== key)),
+  });
+
+  it.each([
+    ["null", null, "event"],
+    ["a string", "ECR Image Action", "event"],
+    ["an array", [valid], "event"],
+    ["no id", without("id"), "id"],
+    ["an empty id", { ...valid, id: "" }, "id"],
+    ["another source", { ...valid, source: "aws.ecs" }, "source"],
+    ["no source", without("source"), "source"],
+    ["no detail-type", without("detail-type"), "detail-type"],
+    ["a numeric account", { ...valid, account: 123456789012 }, "account"],
+    ["a short account", { ...valid, account: "12345" }, "account"],
+    ["a bad region", { ...valid, region: "mars-1" }, "region"],
+    ["no time", without("time"), "time"],
+    ["an invalid time", { ...valid, time: "yesterday" }, "time"],
+    ["no detail", without("detail"), "detail"],
+    ["a null detail", { ...valid, detail: null }, "detail"],
+    ["an array detail", { ...valid, detail: [] }, "detail"],
+    ["no action-type", withoutDetail("action-type"), "detail.action-type"],
+    ["a numeric result", withDetail({ result: 1 }), "detail.result"],
+    ["no repository-name", withoutDetail("repository-name"), "detail.repository-name"],
+    [
+      "an uppercase repository-name",
+      withDetail({ "repository-name": "Team/App" }),
+      "detail.repository-name",
+    ],
+    ["no image-digest", withoutDetail("image-digest"), "detail.image-digest"],
+    ["a non-sha256 image-digest", withDetail({ "image-digest": "md5:abc" }), "detail.image-digest"],
+    ["a numeric image-tag", withDetail({ "image-tag": 2 }), "detail.image-tag"],
+    ["an image-tag with a slash", withDetail({ "image-tag": "feature/x" }), "detail.image-tag"],
+  ])("throws InvalidEventError naming %s", (_label, event, field) => {
+    // Prepare
+    let thrown: unknown;
+
+    // Act
+    try {
+      classifyEvent(event);
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(thrown).toBeInstanceOf(InvalidEventError);
+    expect(thrown).not.toBeInstanceOf(TypeError);
+    expect((thrown as InvalidEventError).field).toBe(field);
+    expect((thrown as InvalidEventError).retryable).toBe(false);
+    expect((thrown as Error).message).toContain(field);
+  });
+});

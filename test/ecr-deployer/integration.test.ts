@@ -1,0 +1,234 @@
+import { createHash } from "node:crypto";
+import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
+  type TaskDefinition,
+} from "@aws-sdk/client-ecs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { REGISTERABLE_FIELDS } from "../../functions/ecr-deployer/task-definition.js";
+import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
+import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+
+const ACCOUNT = "123456789012";
+const REGION = "us-east-1";
+const REPOSITORY = "team/app";
+const IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${REPOSITORY}`;
+const FOLLOW = "ecs-deployments:follow";
+
+/** A minimal Docker image manifest (schema 2); `seed` makes its config, and so its digest, unique. */
+function manifest(seed: string): string {
+  const sha = (value: string) => `sha256:${createHash("sha256").update(value).digest("hex")}`;
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+    config: {
+      mediaType: "application/vnd.docker.container.image.v1+json",
+      size: 1470,
+      digest: sha(`config-${seed}`),
+    },
+    layers: [
+      {
+        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        size: 977,
+        digest: sha(`layer-${seed}`),
+      },
+    ],
+  });
+}
+
+function registerable(taskDefinition: TaskDefinition): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(taskDefinition).filter(
+      ([key, value]) => (REGISTERABLE_FIELDS as readonly string[]).includes(key) && value != null,
+    ),
+  );
+}
+
+describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
+  let moto: MotoServer;
+  let ecs: ECSClient;
+  let ecr: ECRClient;
+  let handler: (event: unknown) => Promise<DeploymentSummary>;
+  let originalArn: string;
+  let pushedDigest: string;
+  let event: Record<string, unknown>;
+  const savedEnvironment = { ...process.env };
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    useMotoEnvironment(moto.endpoint, REGION);
+    vi.stubEnv("POWERTOOLS_LOG_LEVEL", "WARN");
+    vi.stubEnv("ALLOWED_CLUSTERS", "");
+    vi.stubEnv("DEFAULT_TAG_PATTERN", "");
+    vi.stubEnv("IMAGE_PIN", "tag-and-digest");
+    vi.stubEnv("DRY_RUN", "false");
+    ecs = new ECSClient({ region: REGION });
+    ecr = new ECRClient({ region: REGION });
+
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
+    await ecr.send(
+      new PutImageCommand({
+        repositoryName: REPOSITORY,
+        imageManifest: manifest("v1"),
+        imageTag: "v1",
+      }),
+    );
+    await ecs.send(new CreateClusterCommand({ clusterName: "prod" }));
+    const registered = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: "web",
+        taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/web-task`,
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/web-execution`,
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        cpu: "512",
+        memory: "1024",
+        runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
+        ephemeralStorage: { sizeInGiB: 30 },
+        containerDefinitions: [
+          {
+            name: "app",
+            image: `${IMAGE}:v1`,
+            essential: true,
+            portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+            environment: [{ name: "MODE", value: "production" }],
+            secrets: [
+              { name: "TOKEN", valueFrom: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/web/token` },
+            ],
+            logConfiguration: {
+              logDriver: "awslogs",
+              options: {
+                "awslogs-group": "/ecs/web",
+                "awslogs-region": REGION,
+                "awslogs-stream-prefix": "app",
+              },
+            },
+          },
+          {
+            name: "sidecar",
+            image: "public.ecr.aws/aws-observability/aws-otel-collector:latest",
+            essential: false,
+          },
+        ],
+        tags: [{ key: "team", value: "web" }],
+      }),
+    );
+    originalArn = registered.taskDefinition?.taskDefinitionArn as string;
+    for (const [serviceName, tags] of [
+      ["web", [{ key: FOLLOW, value: "v*" }]],
+      ["batch", [{ key: "team", value: "web" }]],
+    ] as const) {
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: "prod",
+          serviceName,
+          taskDefinition: originalArn,
+          desiredCount: 1,
+          launchType: "FARGATE",
+          tags: [...tags],
+          propagateTags: "SERVICE",
+        }),
+      );
+    }
+    const pushed = await ecr.send(
+      new PutImageCommand({
+        repositoryName: REPOSITORY,
+        imageManifest: manifest("v2"),
+        imageTag: "v2",
+      }),
+    );
+    pushedDigest = pushed.image?.imageId?.imageDigest as string;
+    event = {
+      version: "0",
+      id: "5f4e3d2c-1b0a-4f9e-8d7c-6b5a4f3e2d1c",
+      "detail-type": "ECR Image Action",
+      source: "aws.ecr",
+      account: ACCOUNT,
+      time: new Date().toISOString(),
+      region: REGION,
+      resources: [],
+      detail: {
+        result: "SUCCESS",
+        "repository-name": REPOSITORY,
+        "image-digest": pushedDigest,
+        "action-type": "PUSH",
+        "image-tag": "v2",
+      },
+    };
+    vi.resetModules();
+    ({ handler } = await import("../../functions/ecr-deployer/index.js"));
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    for (const key of Object.keys(process.env))
+      if (!(key in savedEnvironment)) delete process.env[key];
+    Object.assign(process.env, savedEnvironment);
+    await moto?.stop();
+  });
+
+  async function serviceTaskDefinition(service: string): Promise<string> {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: "prod", services: [service] }),
+    );
+    return services?.[0]?.taskDefinition as string;
+  }
+
+  it("moves the opted-in service to a new revision that differs only in the pushed image", async () => {
+    // Prepare
+    const before = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: originalArn, include: ["TAGS"] }),
+    );
+
+    // Act
+    const summary = await handler(event);
+
+    // Assess
+    expect(summary.updated.map((u) => u.service)).toEqual(["web"]);
+    const newArn = await serviceTaskDefinition("web");
+    expect(newArn).not.toBe(originalArn);
+    const after = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: newArn, include: ["TAGS"] }),
+    );
+    const [app, sidecar] = after.taskDefinition?.containerDefinitions ?? [];
+    expect(app?.image).toBe(`${IMAGE}:v2@${pushedDigest}`);
+    expect(sidecar?.image).toBe("public.ecr.aws/aws-observability/aws-otel-collector:latest");
+    const expected = registerable(before.taskDefinition as TaskDefinition);
+    expected.containerDefinitions = (expected.containerDefinitions as { name: string }[]).map(
+      (c) => (c.name === "app" ? { ...c, image: `${IMAGE}:v2@${pushedDigest}` } : c),
+    );
+    expect(registerable(after.taskDefinition as TaskDefinition)).toEqual(expected);
+    expect(after.tags).toEqual(before.tags);
+  });
+
+  it("leaves the service that did not opt in on its task definition", async () => {
+    // Prepare / Act
+    const batch = await serviceTaskDefinition("batch");
+
+    // Assess
+    expect(batch).toBe(originalArn);
+  });
+
+  it("registers nothing new when the same event arrives again", async () => {
+    // Prepare
+    const revisionsBefore = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "web" }));
+
+    // Act
+    const summary = await handler(event);
+
+    // Assess
+    const revisionsAfter = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "web" }));
+    expect(summary.registeredTaskDefinitions).toEqual([]);
+    expect(summary.updated).toEqual([]);
+    expect(summary.skipped).toEqual([
+      expect.objectContaining({ service: "web", reason: "already-on-pushed-image" }),
+    ]);
+    expect(revisionsAfter.taskDefinitionArns).toEqual(revisionsBefore.taskDefinitionArns);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { parseServiceArn, regionOfArn } from "../../functions/shared/arn.js";
+import { InvalidArnError } from "../../functions/shared/errors.js";
+
+describe("parseServiceArn", () => {
+  it("returns cluster and service of a long service ARN", () => {
+    // Act
+    const location = parseServiceArn("arn:aws:ecs:us-west-2:111122223333:service/prod/web");
+
+    // Assess
+    expect(location).toEqual({
+      arn: "arn:aws:ecs:us-west-2:111122223333:service/prod/web",
+      partition: "aws",
+      region: "us-west-2",
+      accountId: "111122223333",
+      cluster: "prod",
+      service: "web",
+      shortForm: false,
+    });
+  });
+
+  it("returns cluster default for a short service ARN", () => {
+    // Act
+    const location = parseServiceArn("arn:aws:ecs:us-west-2:111122223333:service/legacy_svc-1");
+
+    // Assess
+    expect(location).toMatchObject({
+      cluster: "default",
+      service: "legacy_svc-1",
+      shortForm: true,
+    });
+  });
+
+  it.each([
+    ["aws-cn", "arn:aws-cn:ecs:cn-north-1:111122223333:service/c/s", "cn-north-1"],
+    ["aws-us-gov", "arn:aws-us-gov:ecs:us-gov-west-1:111122223333:service/c/s", "us-gov-west-1"],
+  ])("returns the partition %s and its region", (partition, arn, region) => {
+    // Act & Assess
+    expect(parseServiceArn(arn)).toMatchObject({ partition, region });
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["a number", 7],
+    ["a name", "web"],
+    ["a task ARN", "arn:aws:ecs:us-west-2:111122223333:task/prod/0123"],
+    ["a cluster ARN", "arn:aws:ecs:us-west-2:111122223333:cluster/prod"],
+    ["a lambda ARN", "arn:aws:lambda:us-west-2:111122223333:function:f"],
+    ["too many path parts", "arn:aws:ecs:us-west-2:111122223333:service/a/b/c"],
+    ["an empty cluster", "arn:aws:ecs:us-west-2:111122223333:service//web"],
+    ["an empty service", "arn:aws:ecs:us-west-2:111122223333:service/prod/"],
+    ["no region", "arn:aws:ecs::111122223333:service/prod/web"],
+    ["a short account", "arn:aws:ecs:us-west-2:1111:service/prod/web"],
+    ["spaces in the name", "arn:aws:ecs:us-west-2:111122223333:service/prod/my web"],
+  ])("throws InvalidArnError for %s", (_label, value) => {
+    // Act & Assess
+    expect(() => parseServiceArn(value)).toThrow(InvalidArnError);
+  });
+});
+
+describe("regionOfArn", () => {
+  it("returns the region of an ARN", () => {
+    // Act & Assess
+    expect(regionOfArn("arn:aws:secretsmanager:eu-west-1:111122223333:secret:x-AbCdEf")).toBe(
+      "eu-west-1",
+    );
+  });
+
+  it.each([["not an ARN"], ["arn:aws:iam::111122223333:role/r"], [null]])(
+    "throws InvalidArnError for %s",
+    (value) => {
+      // Act & Assess
+      expect(() => regionOfArn(value)).toThrow(InvalidArnError);
+    },
+  );
+});
