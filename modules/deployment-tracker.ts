@@ -207,19 +207,12 @@ export class DeploymentTracker extends Construct {
           ]),
         },
         {
-          sid: "ReadServiceDeploymentsAndRevisions",
-          actions: ["ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"],
-          resources: Fn.flatten([
-            Fn.formatlist("arn:%s:ecs:%s:%s:service-deployment/*", [
-              props.partition,
-              props.regions,
-              props.accountId,
-            ]),
-            Fn.formatlist("arn:%s:ecs:%s:%s:service-revision/*", [
-              props.partition,
-              props.regions,
-              props.accountId,
-            ]),
+          sid: "ReadServiceRevisions",
+          actions: ["ecs:DescribeServiceRevisions"],
+          resources: Fn.formatlist("arn:%s:ecs:%s:%s:service-revision/*", [
+            props.partition,
+            props.regions,
+            props.accountId,
           ]),
         },
         {
@@ -229,7 +222,7 @@ export class DeploymentTracker extends Construct {
         },
         {
           sid: "ReadImageDigestsInAllowedAccounts",
-          actions: ["ecr:DescribeImages", "ecr:BatchGetImage"],
+          actions: ["ecr:BatchGetImage"],
           resources: Fn.formatlist("arn:%s:ecr:*:%s:repository/*", [props.partition, ecrAccounts]),
         },
         {

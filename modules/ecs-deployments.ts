@@ -213,7 +213,7 @@ export class EcsDeploymentsModule extends ModuleStack {
     });
     const optInTagKey = new TerraformVariable(this, "deployer_opt_in_tag_key", {
       description:
-        "The ECS service tag key that opts a service in; its value is the image-tag pattern the service follows (e.g. v*, main-*, latest).",
+        "The ECS service tag key that opts a service in. Its value is the image-tag pattern the service follows; ECS tag values cannot hold * or ?, so + stands for any characters there (v+, main-+, latest), and several patterns are separated by spaces.",
       type: "string",
       default: DEFAULT_OPT_IN_TAG_KEY,
       validation: [
@@ -226,14 +226,14 @@ export class EcsDeploymentsModule extends ModuleStack {
     });
     const defaultTagPattern = new TerraformVariable(this, "deployer_default_tag_pattern", {
       description:
-        "The image-tag pattern followed by services without the opt-in tag. Empty means only tagged services are deployed.",
+        "The image-tag pattern followed by services without the opt-in tag (* and + match any characters, ? one; several patterns separated by spaces or commas). Empty means only tagged services are deployed.",
       type: "string",
       default: "",
       validation: [
         {
-          condition: `\${can(regex("^[\\\\w.*?-]{0,128}$", var.deployer_default_tag_pattern))}`,
+          condition: `\${can(regex("^[\\\\w.*?+, -]{0,256}$", var.deployer_default_tag_pattern))}`,
           errorMessage:
-            "The deployer_default_tag_pattern may hold only tag characters (letters, digits, _ . -) and the wildcards * and ?.",
+            "The deployer_default_tag_pattern may hold only tag characters (letters, digits, _ . -), the wildcards * ? +, and spaces or commas between patterns.",
         },
       ],
     });

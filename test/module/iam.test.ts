@@ -3,7 +3,7 @@ import { entries, mergedModule, type Tf } from "../support/module.js";
 
 const module = mergedModule();
 const documents = entries(module, "data").filter(([type]) => type === "aws_iam_policy_document");
-const statements = documents.flatMap(([, name, doc]) =>
+const statements: Tf[] = documents.flatMap(([, name, doc]) =>
   (doc.statement as Tf[]).map((statement) => ({ document: name, ...statement })),
 );
 function statement(document: string, sid: string): Tf {
@@ -73,9 +73,10 @@ describe("the tracker's policy", () => {
     const services = statement("tracker_policy", "ReadServicesAndTheirDeployments");
     expect(services.resources).toContain("local.all_regions");
     expect(services.resources).toContain("data.aws_caller_identity.current_account.account_id");
-    expect(statement("tracker_policy", "ReadServiceDeploymentsAndRevisions").resources).toMatch(
-      /service-deployment\/\*.*service-revision\/\*/,
-    );
+    const revisions = statement("tracker_policy", "ReadServiceRevisions");
+    expect(revisions.actions).toEqual(["ecs:DescribeServiceRevisions"]);
+    expect(revisions.resources).toContain(":service-revision/*");
+    expect(revisions.resources).toContain("local.all_regions");
   });
 
   it("reads ECR only in its own and the listed accounts", () => {

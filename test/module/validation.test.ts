@@ -72,8 +72,8 @@ const cases: Array<[string, string[], string[]]> = [
   ],
   [
     "deployer_default_tag_pattern",
-    ["", "v*", "main-*", "release-?.?", "latest"],
-    ["v* ; rm", "a/b", "(.*)", "x".repeat(129)],
+    ["", "v*", "main-*", "release-?.?", "latest", "v+ latest", "v*,main-*"],
+    ["v* ; rm", "a/b", "(.*)", "$(id)", "x".repeat(257)],
   ],
   [
     "deployer_passable_role_arns",
