@@ -16,6 +16,7 @@ import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/cl
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
@@ -157,7 +158,7 @@ export interface DemoOptions {
 /** Runs the whole flow and cleans up after itself, on success and on failure. */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const steps = 8;
+  const steps = 9;
   let n = 0;
   const started = Date.now();
   const step = (what: string) =>
@@ -201,7 +202,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       }),
     );
 
-    step(`Creating cluster ${CLUSTER}: service "web" follows tags v*, service "worker" opted out`);
+    step(
+      `Creating cluster ${CLUSTER}: service "web" follows tags v+ (v and anything after), service "worker" did not opt in`,
+    );
     await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
     const taskDefinition = async (family: string) =>
       (
@@ -235,7 +238,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         serviceName: "web",
         taskDefinition: await taskDefinition("web"),
         desiredCount: 1,
-        tags: [{ key: "ecs-deployments:follow", value: "v*" }],
+        tags: [{ key: "ecs-deployments:follow", value: "v+" }], // ECS tag values cannot hold *
       }),
     );
     await ecs.send(
@@ -262,7 +265,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       "ecr-deployer",
       {
         POWERTOOLS_SERVICE_NAME: "demo-ecr-deployer",
-        POWERTOOLS_LOG_LEVEL: "WARN",
+        POWERTOOLS_LOG_LEVEL: "ERROR",
         ALLOWED_CLUSTERS: CLUSTER,
         ALLOWED_REGIONS: REGION,
         IMAGE_PIN: "tag-and-digest",
@@ -307,14 +310,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(`      web    -> ${followerImage}`);
     log(`      worker -> ${bystanderImage} (untouched: not opted in)`);
 
-    step("Running the deployment-completed event through the shipped deployment-tracker zip");
-    const web = services.services?.find((s) => s.serviceName === "web");
+    step(
+      "ECS rolls web out (moto does not model deployments: the demo recreates web on its new revision)",
+    );
+    const updated = services.services?.find((s) => s.serviceName === "web");
+    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: "web", force: true }));
+    const recreated = await ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: "web",
+        taskDefinition: updated?.taskDefinition,
+        desiredCount: 1,
+      }),
+    );
+    const web = recreated.service;
     const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+    log(`      deployment ${primary?.id} of ${primary?.taskDefinition} completed`);
+
+    step("Running the deployment-completed event through the shipped deployment-tracker zip");
     const tracker = await loadShippedHandler(
       "deployment-tracker",
       {
         POWERTOOLS_SERVICE_NAME: "demo-deployment-tracker",
-        POWERTOOLS_LOG_LEVEL: "WARN",
+        POWERTOOLS_LOG_LEVEL: "ERROR",
         ENDPOINT_URL: sink.url,
         ALLOW_INSECURE_LOOPBACK_ENDPOINT: "true",
         API_KEY_SECRET_ARN: secret.ARN as string,

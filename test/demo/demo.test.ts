@@ -26,15 +26,17 @@ describe.runIf(motoAvailable())("the local end-to-end demo", () => {
       workloads: [
         {
           name: "web",
+          digests: [result.pushedDigest],
           properties: {
             cluster: "demo",
             region: "us-east-1",
             eventType: "SERVICE_DEPLOYMENT_COMPLETED",
+            taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2",
           },
         },
       ],
     });
-    expect(lines.filter((l) => /^\[\d\/8\]/.test(l))).toHaveLength(8);
+    expect(lines.filter((l) => /^\[\d\/9\]/.test(l))).toHaveLength(9);
     expect(lines.join("\n")).not.toContain("demo-api-key-never-logged");
   });
 });
