@@ -1,0 +1,74 @@
+import { oneOf } from "../args.js";
+import { EXIT, TOOL } from "../constants.js";
+import { gatherFunctionFacts } from "../doctor/facts.js";
+import type { Check } from "../doctor/types.js";
+import { functionVerdicts, isHealthy, nothingInstalled } from "../doctor/verdicts.js";
+import type { FunctionKind } from "../names.js";
+import type { Command } from "../types.js";
+
+const NAME = "doctor";
+const REQUIRE = ["none", "tracker", "deployer", "both"] as const;
+const KINDS = ["tracker", "deployer"] as const satisfies readonly FunctionKind[];
+const MARK = { pass: "✔", fail: "✘", info: "•" } as const;
+
+/** Formats one check as a report line, with its fix on the next line. */
+export function formatCheck(check: Check): string {
+  const line = `${MARK[check.status]} ${check.subject} ${check.message}`;
+  return check.fix ? `${line}\n    fix: ${check.fix}` : line;
+}
+
+export const doctorCommand: Command = {
+  name: NAME,
+  summary: "Check a deployed installation and say what is wrong, with a fix for each problem",
+  help: `Usage: ${TOOL} ${NAME} [options]
+
+Checks the module's resources in one region: each function exists and is Active; its
+EventBridge rule exists, is ENABLED and targets it; its resource policy lets EventBridge
+invoke it from the rule; its DLQ exists and is empty. For the tracker also: the secret in
+API_KEY_SECRET_ARN exists and has a value (the value is never printed), and ENDPOINT_URL
+is https and answers a HEAD request within 5 s. A function that is not deployed is
+reported as not installed, which is not a failure unless --require names it.
+
+Options:
+  --require <which>     none (default), tracker, deployer or both: which functions must exist.
+  --region <region>     The region (default: the SDK's).
+  --name-prefix <p>     The module's name_prefix (default: ecs-deployments).
+  --json                Print {"healthy":…,"checks":[…]} as JSON.
+  --debug               Show stack traces.
+  -h, --help            Show this help.
+
+Exit codes: 0 healthy, 1 something is wrong, 2 usage error.
+
+Examples:
+  ${TOOL} ${NAME}
+  ${TOOL} ${NAME} --name-prefix platform --region eu-west-1 --require both`,
+  options: { require: { type: "string" } },
+  async run({ deps, global, values }) {
+    const require = oneOf(NAME, "require", values.require, REQUIRE, "none");
+    const clients = deps.clients(global.region);
+    const facts = await Promise.all(
+      KINDS.map((kind) => gatherFunctionFacts(clients, global.namePrefix, kind, deps.probe)),
+    );
+    const checks = facts.flatMap((fact) =>
+      functionVerdicts(fact, {
+        required: require === "both" || require === fact.kind,
+        region: global.region,
+        namePrefix: global.namePrefix,
+      }),
+    );
+    const installed = facts.some((fact) => fact.function.ok && fact.function.value !== null);
+    const unreadable = facts.some((fact) => !fact.function.ok);
+    if (!installed && !unreadable && require === "none") {
+      checks.push(nothingInstalled(global.namePrefix, global.region));
+    }
+    const healthy = isHealthy(checks);
+    if (global.json) {
+      deps.output.out(JSON.stringify({ healthy, checks }, null, 2));
+    } else {
+      for (const check of checks) deps.output.out(formatCheck(check));
+      const failures = checks.filter((check) => check.status === "fail").length;
+      deps.output.out(healthy ? "\nNo problems found." : `\n${failures} problem(s) found.`);
+    }
+    return healthy ? EXIT.ok : EXIT.failure;
+  },
+};
