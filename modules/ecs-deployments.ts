@@ -385,6 +385,47 @@ export class EcsDeploymentsModule extends ModuleStack {
       "The name of the tracker's CloudWatch log group (null when create_tracker is false).",
       tracker.function.logGroupName,
     );
+    const deployerOutputs: Array<[string, string, string]> = [
+      [
+        "deployer_function_arn",
+        "The ARN of the ECR deployer function",
+        deployer.function.functionArn,
+      ],
+      [
+        "deployer_function_name",
+        "The name of the ECR deployer function",
+        deployer.function.functionName,
+      ],
+      [
+        "deployer_role_arn",
+        "The ARN of the ECR deployer's execution role",
+        deployer.function.roleArn,
+      ],
+      [
+        "deployer_dlq_url",
+        "The URL of the queue that keeps push events the deployer could not handle",
+        deployer.function.dlqUrl,
+      ],
+      [
+        "deployer_rule_arn",
+        "The ARN of the EventBridge rule that triggers the deployer",
+        deployer.function.ruleArn,
+      ],
+      [
+        "deployer_log_group_name",
+        "The name of the deployer's CloudWatch log group",
+        deployer.function.logGroupName,
+      ],
+    ];
+    for (const [name, description, value] of deployerOutputs) {
+      output(this, name, `${description} (null when create_deployer is false).`, value);
+    }
+    output(
+      this,
+      "event_forwarding_role_arn",
+      "The ARN of the role EventBridge uses to forward events from other regions (null when regions names no other region).",
+      forwarding.roleArn,
+    );
     output(
       this,
       "api_key_secret_arn",
