@@ -24,4 +24,14 @@ section "Terraform checks: tflint, checkov, terraform-docs"
 bash scripts/check-terraform.sh
 
 section "Tests"
-npx vitest run
+mkdir -p .build
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.build/vitest.json || status=$?
+# One plain closing line, and in CI no skipped test: a suite must not pass by skipping.
+node -e '
+  const r = require("./.build/vitest.json");
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (process.env.CI && skipped > 0) { console.error("CI runs every test: none may be skipped"); process.exit(1); }
+' || status=1
+exit "$status"
