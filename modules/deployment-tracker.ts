@@ -4,9 +4,10 @@ import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   both,
+  commonFunctionProps,
   countOf,
   EventDrivenFunction,
-  type EventForwarding,
+  type FunctionCommonProps,
   isSet,
   type LambdaCode,
   nonsensitiveToggle,
@@ -21,12 +22,7 @@ export const DEFAULT_ENDPOINT_URL = "https://app.cardinalhq.io/_/chip/workloads"
 export const DEFAULT_API_KEY_HEADER = "x-cardinalhq-api-key";
 
 /** Properties of {@link DeploymentTracker}. */
-export interface DeploymentTrackerProps {
-  /**
-   * Whether to create the tracker.
-   * @default true
-   */
-  readonly enabled?: Toggle;
+export interface DeploymentTrackerProps extends FunctionCommonProps {
   /**
    * The function name; names its role, log group, rule, DLQ and secret too.
    * @default "ecs-deployment-tracker"
@@ -80,41 +76,6 @@ export interface DeploymentTrackerProps {
    * @default - `accountId` only
    */
   readonly ecrAccountIds?: string[];
-  /**
-   * Customer KMS key for the secret, DLQ and log group.
-   * @default - AWS-managed keys
-   */
-  readonly kmsKeyArn?: string;
-  /**
-   * Powertools log level.
-   * @default "INFO"
-   */
-  readonly logLevel?: string;
-  /**
-   * Days to keep logs.
-   * @default 30
-   */
-  readonly logRetentionInDays?: number;
-  /**
-   * Forward deployment events from other regions.
-   * @default - none
-   */
-  readonly forwarding?: EventForwarding;
-  /**
-   * Whether to create alarms on errors and DLQ depth.
-   * @default false
-   */
-  readonly alarms?: Toggle;
-  /**
-   * Alarm actions.
-   * @default []
-   */
-  readonly alarmActions?: string[];
-  /**
-   * Tags for every resource.
-   * @default {}
-   */
-  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -231,12 +192,7 @@ export class DeploymentTracker extends Construct {
           resources: [this.apiKeySecretArn],
         },
       ],
-      kmsKeyArn: kms,
-      logRetentionInDays: props.logRetentionInDays,
-      forwarding: props.forwarding,
-      alarms: props.alarms,
-      alarmActions: props.alarmActions,
-      tags,
+      ...commonFunctionProps(props),
     });
   }
 }

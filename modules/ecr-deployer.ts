@@ -3,9 +3,10 @@ import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   both,
+  commonFunctionProps,
   countOf,
   EventDrivenFunction,
-  type EventForwarding,
+  type FunctionCommonProps,
   isEmpty,
   type LambdaCode,
   not,
@@ -20,12 +21,7 @@ export const DEFAULT_OPT_IN_TAG_KEY = "ecs-deployments:follow";
 export const IMAGE_PIN_MODES = ["tag-and-digest", "digest", "tag"] as const;
 
 /** Properties of {@link EcrDeployer}. */
-export interface EcrDeployerProps {
-  /**
-   * Whether to create the deployer.
-   * @default true
-   */
-  readonly enabled?: Toggle;
+export interface EcrDeployerProps extends FunctionCommonProps {
   /**
    * The function name; names its role, log group, rule and DLQ too.
    * @default "ecs-ecr-deployer"
@@ -70,41 +66,6 @@ export interface EcrDeployerProps {
   readonly accountId: string;
   /** AWS partition. */
   readonly partition: string;
-  /**
-   * Customer KMS key for the DLQ and log group.
-   * @default - AWS-managed keys
-   */
-  readonly kmsKeyArn?: string;
-  /**
-   * Powertools log level.
-   * @default "INFO"
-   */
-  readonly logLevel?: string;
-  /**
-   * Days to keep logs.
-   * @default 30
-   */
-  readonly logRetentionInDays?: number;
-  /**
-   * Forward push events from other regions.
-   * @default - none
-   */
-  readonly forwarding?: EventForwarding;
-  /**
-   * Whether to create alarms on errors and DLQ depth.
-   * @default false
-   */
-  readonly alarms?: Toggle;
-  /**
-   * Alarm actions.
-   * @default []
-   */
-  readonly alarmActions?: string[];
-  /**
-   * Tags for every resource.
-   * @default {}
-   */
-  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -218,12 +179,7 @@ export class EcrDeployer extends Construct {
         },
       ],
       sourcePolicyDocuments: listExpr(`${addressOf(passRole)}[*].json`),
-      kmsKeyArn: props.kmsKeyArn,
-      logRetentionInDays: props.logRetentionInDays,
-      forwarding: props.forwarding,
-      alarms: props.alarms,
-      alarmActions: props.alarmActions,
-      tags: props.tags ?? {},
+      ...commonFunctionProps(props),
     });
   }
 }

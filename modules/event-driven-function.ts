@@ -77,13 +77,64 @@ export interface EventForwarding {
   readonly roleArn: string;
 }
 
-/** Properties of {@link EventDrivenFunction}. */
-export interface EventDrivenFunctionProps {
+/** Properties every function construct takes alike. */
+export interface FunctionCommonProps {
   /**
    * Whether to create the function and everything it owns.
    * @default true
    */
   readonly enabled?: Toggle;
+  /**
+   * Customer KMS key for the log group, the DLQ (and the tracker's secret).
+   * @default - AWS-managed keys
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Powertools log level.
+   * @default "INFO"
+   */
+  readonly logLevel?: string;
+  /**
+   * Days to keep logs.
+   * @default 30
+   */
+  readonly logRetentionInDays?: number;
+  /**
+   * Forward matching events from other regions to the home region.
+   * @default - no forwarding
+   */
+  readonly forwarding?: EventForwarding;
+  /**
+   * Whether to create CloudWatch alarms on function errors and DLQ depth.
+   * @default false
+   */
+  readonly alarms?: Toggle;
+  /**
+   * Alarm actions (e.g. SNS topic ARNs).
+   * @default []
+   */
+  readonly alarmActions?: string[];
+  /**
+   * Tags for every resource.
+   * @default {}
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/** The {@link EventDrivenFunctionProps} a function construct passes through unchanged. */
+export function commonFunctionProps(props: FunctionCommonProps): Partial<EventDrivenFunctionProps> {
+  return {
+    kmsKeyArn: props.kmsKeyArn,
+    logRetentionInDays: props.logRetentionInDays,
+    forwarding: props.forwarding,
+    alarms: props.alarms,
+    alarmActions: props.alarmActions,
+    tags: props.tags ?? {},
+  };
+}
+
+/** Properties of {@link EventDrivenFunction}. */
+export interface EventDrivenFunctionProps extends Omit<FunctionCommonProps, "logLevel"> {
   /** The function name; also names the role, log group, rule and queue. */
   readonly functionName: string;
   /** What the function does, for the Lambda console. */
@@ -120,16 +171,6 @@ export interface EventDrivenFunctionProps {
    */
   readonly reservedConcurrentExecutions?: number;
   /**
-   * Days to keep logs.
-   * @default 30
-   */
-  readonly logRetentionInDays?: number;
-  /**
-   * Customer KMS key for the log group and the DLQ.
-   * @default - AWS-managed encryption (SQS-managed SSE for the queue)
-   */
-  readonly kmsKeyArn?: string;
-  /**
    * Lambda async retries before the event goes to the DLQ (0–2).
    * @default 2
    */
@@ -139,26 +180,6 @@ export interface EventDrivenFunctionProps {
    * @default 21600
    */
   readonly maximumEventAgeInSeconds?: number;
-  /**
-   * Forward matching events from other regions to the home region.
-   * @default - no forwarding
-   */
-  readonly forwarding?: EventForwarding;
-  /**
-   * Whether to create CloudWatch alarms on function errors and DLQ depth.
-   * @default false
-   */
-  readonly alarms?: Toggle;
-  /**
-   * Alarm actions (e.g. SNS topic ARNs).
-   * @default []
-   */
-  readonly alarmActions?: string[];
-  /**
-   * Tags for every resource.
-   * @default {}
-   */
-  readonly tags?: Record<string, string>;
 }
 
 /**

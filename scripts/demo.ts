@@ -6,7 +6,7 @@
  *
  * `npm run demo` runs it; `runDemo()` is what the test calls.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -25,7 +25,13 @@ import {
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yauzl from "yauzl";
 import { MODULE_DIR } from "../main.js";
-import { freePort, type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
+import {
+  fakeImageManifest,
+  freePort,
+  type MotoServer,
+  startMoto,
+  useMotoEnvironment,
+} from "./moto.js";
 
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012"; // moto's account
@@ -105,27 +111,6 @@ function lambdaContext(name: string) {
   };
 }
 
-/** A small, valid Docker image manifest; `variant` makes a different image. */
-function manifest(variant: string): string {
-  const digest = (s: string) => `sha256:${createHash("sha256").update(s).digest("hex")}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-    config: {
-      mediaType: "application/vnd.docker.container.image.v1+json",
-      size: 1469,
-      digest: digest(`config-${variant}`),
-    },
-    layers: [
-      {
-        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-        size: 2811,
-        digest: digest(`layer-${variant}`),
-      },
-    ],
-  });
-}
-
 async function startReceiver(
   received: ReceivedRequest[],
 ): Promise<{ url: string; server: Server }> {
@@ -198,7 +183,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       new PutImageCommand({
         repositoryName: REPOSITORY,
         imageTag: "v1",
-        imageManifest: manifest("v1"),
+        imageManifest: fakeImageManifest("v1"),
       }),
     );
 
@@ -257,7 +242,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       new PutImageCommand({
         repositoryName: REPOSITORY,
         imageTag: "v2",
-        imageManifest: manifest("v2"),
+        imageManifest: fakeImageManifest("v2"),
       }),
     );
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;

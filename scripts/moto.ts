@@ -2,6 +2,7 @@
  * moto_server on 127.0.0.1: the AWS APIs for the local demo and the integration tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 
 /** A running moto_server on 127.0.0.1. */
@@ -79,4 +80,28 @@ export function useMotoEnvironment(endpoint: string, region = "us-east-1"): void
   process.env.AWS_SESSION_TOKEN = "testing";
   process.env.AWS_REGION = region;
   process.env.AWS_DEFAULT_REGION = region;
+}
+
+/**
+ * A small, valid Docker image manifest (schema 2) for moto's ECR PutImage; `variant`
+ * makes its config and layer, and so its digest, unique.
+ */
+export function fakeImageManifest(variant: string): string {
+  const sha = (value: string) => `sha256:${createHash("sha256").update(value).digest("hex")}`;
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+    config: {
+      mediaType: "application/vnd.docker.container.image.v1+json",
+      size: 1469,
+      digest: sha(`config-${variant}`),
+    },
+    layers: [
+      {
+        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        size: 2811,
+        digest: sha(`layer-${variant}`),
+      },
+    ],
+  });
 }

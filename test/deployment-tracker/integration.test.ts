@@ -10,7 +10,13 @@ import {
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import {
+  fakeImageManifest,
+  type MotoServer,
+  motoAvailable,
+  startMoto,
+  useMotoEnvironment,
+} from "../support/moto.js";
 import { captureLogs } from "./helpers.js";
 
 const REGION = "us-east-1";
@@ -87,18 +93,12 @@ describe.skipIf(!available)("deployment-tracker against moto_server and a local 
     const ecr = new ECRClient({ region: REGION });
     const repository = await ecr.send(new CreateRepositoryCommand({ repositoryName: "team/app" }));
     ecrImage = `${repository.repository?.repositoryUri}:v1`;
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-      config: {
-        mediaType: "application/vnd.docker.container.image.v1+json",
-        size: 7023,
-        digest: `sha256:${"b5".repeat(32)}`,
-      },
-      layers: [],
-    });
     const put = await ecr.send(
-      new PutImageCommand({ repositoryName: "team/app", imageManifest: manifest, imageTag: "v1" }),
+      new PutImageCommand({
+        repositoryName: "team/app",
+        imageManifest: fakeImageManifest("v1"),
+        imageTag: "v1",
+      }),
     );
     ecrDigest = put.image?.imageId?.imageDigest as string;
 

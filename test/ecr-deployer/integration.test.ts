@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
@@ -13,34 +12,19 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REGISTERABLE_FIELDS } from "../../functions/ecr-deployer/task-definition.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
-import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import {
+  fakeImageManifest,
+  type MotoServer,
+  motoAvailable,
+  startMoto,
+  useMotoEnvironment,
+} from "../support/moto.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 const REPOSITORY = "team/app";
 const IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${REPOSITORY}`;
 const FOLLOW = "ecs-deployments:follow";
-
-/** A minimal Docker image manifest (schema 2); `seed` makes its config, and so its digest, unique. */
-function manifest(seed: string): string {
-  const sha = (value: string) => `sha256:${createHash("sha256").update(value).digest("hex")}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-    config: {
-      mediaType: "application/vnd.docker.container.image.v1+json",
-      size: 1470,
-      digest: sha(`config-${seed}`),
-    },
-    layers: [
-      {
-        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-        size: 977,
-        digest: sha(`layer-${seed}`),
-      },
-    ],
-  });
-}
 
 function registerable(taskDefinition: TaskDefinition): Record<string, unknown> {
   return Object.fromEntries(
@@ -75,7 +59,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
     await ecr.send(
       new PutImageCommand({
         repositoryName: REPOSITORY,
-        imageManifest: manifest("v1"),
+        imageManifest: fakeImageManifest("v1"),
         imageTag: "v1",
       }),
     );
@@ -139,7 +123,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
     const pushed = await ecr.send(
       new PutImageCommand({
         repositoryName: REPOSITORY,
-        imageManifest: manifest("v2"),
+        imageManifest: fakeImageManifest("v2"),
         imageTag: "v2",
       }),
     );

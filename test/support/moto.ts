@@ -1,6 +1,12 @@
 import { spawnSync } from "node:child_process";
 
-export { freePort, type MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto.js";
+export {
+  fakeImageManifest,
+  freePort,
+  type MotoServer,
+  startMoto,
+  useMotoEnvironment,
+} from "../../scripts/moto.js";
 
 /**
  * Whether moto_server can be started. In CI its absence is an error (the suite must not
