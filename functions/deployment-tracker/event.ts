@@ -1,44 +1,51 @@
-import { z } from "zod";
+// zod/mini: the same validation at a fraction of the bundle size and cold-load time.
+import * as z from "zod/mini";
 import { parseServiceArn } from "../shared/arn.js";
 import { DEPLOYMENT_ID_PREFIX, RECORDED_STATUS, TRACKED_EVENT } from "./constants.js";
 import { InvalidEventError } from "./errors.js";
 import type { DeploymentStateChange, ParsedEvent, RecordedEventName } from "./types.js";
 
-const nonEmpty = z
-  .string({ error: "must be a string" })
-  .trim()
-  .min(1, "must be a non-empty string");
+const nonEmpty = () =>
+  z
+    .string({ error: "must be a string" })
+    .check(z.trim(), z.minLength(1, "must be a non-empty string"));
+const matching = (pattern: RegExp, message: string) =>
+  z
+    .string({ error: "must be a string" })
+    .check(z.trim(), z.minLength(1, "must be a non-empty string"), z.regex(pattern, message));
 
 const envelopeSchema = z.object({
-  source: nonEmpty,
-  "detail-type": nonEmpty,
+  source: nonEmpty(),
+  "detail-type": nonEmpty(),
 });
 
 const routingSchema = z.object({
-  detail: z.object({ eventName: nonEmpty }, { error: "must be an object" }),
+  detail: z.object({ eventName: nonEmpty() }, { error: "must be an object" }),
 });
 
 const deploymentEventSchema = z.object({
   // The id becomes the Idempotency-Key header: keep it to header-safe characters.
-  id: nonEmpty.regex(/^[\w.:-]{1,256}$/, "must be 1-256 letters, digits or . _ : -"),
+  id: matching(/^[\w.:-]{1,256}$/, "must be 1-256 letters, digits or . _ : -"),
   time: z.iso.datetime({ offset: true, error: "must be an ISO 8601 timestamp" }),
-  region: nonEmpty.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region"),
-  account: z.string().regex(/^\d{12}$/, "must be a 12-digit account id"),
+  region: matching(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region"),
+  account: z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit account id")),
   resources: z
     .array(z.string({ error: "must be an ARN string" }), { error: "must be an array of ARNs" })
-    .min(1, "must hold the service ARN"),
+    .check(z.minLength(1, "must hold the service ARN")),
   detail: z.object(
     {
-      eventType: nonEmpty,
-      eventName: nonEmpty,
+      eventType: nonEmpty(),
+      eventName: nonEmpty(),
       deploymentId: z
         .string({ error: "must be a string" })
-        .regex(
-          new RegExp(`^${DEPLOYMENT_ID_PREFIX}[A-Za-z0-9_-]{1,128}$`),
-          `must look like ${DEPLOYMENT_ID_PREFIX}<id>`,
+        .check(
+          z.regex(
+            new RegExp(`^${DEPLOYMENT_ID_PREFIX}[A-Za-z0-9_-]{1,128}$`),
+            `must look like ${DEPLOYMENT_ID_PREFIX}<id>`,
+          ),
         ),
-      updatedAt: z.string().optional(),
-      reason: z.string().optional(),
+      updatedAt: z.optional(z.string()),
+      reason: z.optional(z.string()),
     },
     { error: "must be an object" },
   ),
@@ -52,7 +59,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
   );
 }
 
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+function parseOrThrow<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
