@@ -60,6 +60,12 @@ export interface EcrDeployerProps extends FunctionCommonProps {
    * @default []
    */
   readonly passableRoleArns?: string[];
+  /**
+   * Reserved concurrency; 1 keeps two pushes from racing on the same task definition.
+   * -1 means unreserved (for accounts whose concurrency quota is too small to reserve).
+   * @default 1
+   */
+  readonly reservedConcurrentExecutions?: number;
   /** Regions where the deployer may act. */
   readonly regions: string[];
   /** Account that runs the services. */
@@ -131,7 +137,7 @@ export class EcrDeployer extends Construct {
       ruleDescription: "Successful tagged pushes to ECR",
       // Reserved concurrency 1: two pushes of the same repository never race to
       // register revisions of the same task definition.
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 1,
       timeout: 300,
       statements: [
         {

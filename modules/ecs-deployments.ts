@@ -239,7 +239,7 @@ export class EcsDeploymentsModule extends ModuleStack {
     });
     const imagePin = new TerraformVariable(this, "deployer_image_pin", {
       description:
-        "The way a new revision references the pushed image: tag-and-digest (repo:tag@sha256:...), digest (repo@sha256:...) or tag (repo:tag).",
+        "The way a new revision references the pushed image: tag-and-digest (repo:tag@sha256:...), digest (repo@sha256:...) or tag (repo:tag; not idempotent: a re-delivered push redeploys).",
       type: "string",
       default: "tag-and-digest",
       validation: [
@@ -264,6 +264,22 @@ export class EcsDeploymentsModule extends ModuleStack {
           condition: `\${alltrue([for r in var.deployer_passable_role_arns : can(regex("^arn:aws[a-z-]*:iam::\\\\d{12}:role/.+$", r))])}`,
           errorMessage:
             "Each entry of deployer_passable_role_arns must be an IAM role ARN (arn:aws:iam::<account>:role/<name>).",
+        },
+      ],
+    });
+
+    const reservedConcurrency = new TerraformVariable(this, "deployer_reserved_concurrency", {
+      description:
+        "The reserved concurrency of the deployer. 1 (the default) keeps two pushes from racing on the same task definition; null leaves it unreserved, for accounts whose Lambda concurrency quota is too small to reserve any.",
+      type: "number",
+      default: 1,
+      nullable: true,
+      validation: [
+        {
+          condition:
+            "${var.deployer_reserved_concurrency == null || try(var.deployer_reserved_concurrency >= 1 && floor(var.deployer_reserved_concurrency) == var.deployer_reserved_concurrency, false)}",
+          errorMessage:
+            "The deployer_reserved_concurrency must be null or a whole number of at least 1.",
         },
       ],
     });
@@ -336,6 +352,13 @@ export class EcsDeploymentsModule extends ModuleStack {
       imagePin: imagePin.stringValue,
       dryRun: dryRun.booleanValue,
       passableRoleArns: passableRoles.listValue,
+      reservedConcurrentExecutions: Token.asNumber(
+        Fn.conditional(
+          Op.eq(reservedConcurrency.numberValue, Token.nullValue()),
+          -1,
+          reservedConcurrency.numberValue,
+        ),
+      ),
       regions: allRegions.asList,
       accountId: account.accountId,
       partition: partition.partition,

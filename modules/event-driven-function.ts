@@ -226,11 +226,14 @@ export class EventDrivenFunction extends Construct {
       name: `${name}-dlq`,
       messageRetentionSeconds: 1_209_600, // 14 days, the SQS maximum: time to redrive
       kmsMasterKeyId: props.kmsKeyArn,
-      // SQS refuses both at once: managed SSE only when no customer key is given.
+      // SQS refuses both at once, and an explicit false still counts as set: managed SSE
+      // only when no customer key is given, otherwise null (unset).
       sqsManagedSseEnabled:
         props.kmsKeyArn === undefined
           ? true
-          : Token.asAny(Op.eq(props.kmsKeyArn, Token.nullValue())),
+          : Token.asAny(
+              Fn.conditional(Op.eq(props.kmsKeyArn, Token.nullValue()), true, Token.nullValue()),
+            ),
       tags,
     });
 

@@ -25,6 +25,10 @@ module "ecs_deployments" {
   create_deployer           = true
   deployer_allowed_clusters = var.allowed_clusters
   deployer_dry_run          = var.deployer_dry_run
+  # Every task and execution role your task definitions use: registering a revision
+  # passes them to ECS. A role missing here makes RegisterTaskDefinition fail (dry-run
+  # does not register, so it cannot tell).
+  deployer_passable_role_arns = var.passable_role_arns
 
   create_alarms = length(var.alarm_actions) > 0
   alarm_actions = var.alarm_actions

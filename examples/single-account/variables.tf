@@ -41,6 +41,12 @@ variable "allowed_clusters" {
   default     = ["default"]
 }
 
+variable "passable_role_arns" {
+  description = "List of ARNs of the task and execution roles of the services the deployer may roll."
+  type        = list(string)
+  default     = []
+}
+
 variable "deployer_dry_run" {
   description = "Whether the deployer only logs what it would deploy."
   type        = bool

@@ -5,6 +5,14 @@ import { ECR_BATCH_LIMIT } from "./constants.js";
 import { classifyAwsError, isThrottlingError } from "./errors.js";
 import type { ContainerSpec, ResolvedContainer, ResolvedImage } from "./types.js";
 
+/** Every manifest and index type, so BatchGetImage returns the tag's own digest. */
+const ACCEPTED_MANIFEST_TYPES = [
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+];
+
 /**
  * ECR client of a region. May resolve lazily: the ECR SDK is only needed when ECS did not
  * resolve a digest, so index.ts loads it on first use to keep the cold start short.
@@ -111,6 +119,9 @@ async function lookup(
           registryId: l.registryId,
           repositoryName: l.repository,
           imageIds: tags.map((imageTag) => ({ imageTag })),
+          // Without these ECR may convert an index or manifest list and answer with the
+          // digest of the converted manifest, not the one the tag points at.
+          acceptedMediaTypes: ACCEPTED_MANIFEST_TYPES,
         }),
       );
       for (const image of out.images ?? []) {

@@ -124,7 +124,10 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
     group.push(candidate);
     byTaskDefinition.set(candidate.taskDefinitionArn, group);
   }
-  const pushedAt = pushTimes.get(image.digest) ?? new Date(image.time);
+  // The event's time, not the image's imagePushedAt: ECR keeps the first push time of a
+  // manifest, so re-tagging an older image (a rollback, a promotion) must still win
+  // over what runs; only a push event older than the running image's push is late.
+  const pushedAt = new Date(image.time);
   const changes: TaskDefinitionChange[] = [];
   const skipped: SkippedService[] = [];
   const skip = (

@@ -353,6 +353,30 @@ describe("handler", () => {
     expect(summary.skipped).toEqual([expect.objectContaining({ reason: "newer-image-running" })]);
   });
 
+  it("rolls back when an older image is re-tagged after the running one was pushed", async () => {
+    // Prepare: the service runs c (pushed 13:00); a (first pushed 10:00) is re-tagged v4 at 14:00.
+    const fleet = standardFleet();
+    fleet.images.push({
+      digest: digest("c"),
+      tags: ["v3"],
+      pushedAt: new Date("2026-01-01T13:00:00Z"),
+    });
+    const td = addTaskDefinition(fleet, "app", 7, [
+      { name: "app", image: `${REGISTRY}/team/app:v3@${digest("c")}` },
+    ]);
+    (fleet.services[0] as { taskDefinition: string }).taskDefinition = td;
+    serveFleet(ecsMock, ecrMock, fleet);
+
+    // Act
+    const summary = await handlerWith()(
+      pushEvent({ tag: "v4", digest: digest("a"), time: "2026-01-01T14:00:00Z" }),
+    );
+
+    // Assess
+    expect(summary.skipped).toEqual([]);
+    expect(summary.updated).toHaveLength(1);
+  });
+
   it("compares by tag when the running image is referenced by tag only", async () => {
     // Prepare
     const fleet = standardFleet();

@@ -91,6 +91,33 @@ describe("multi-region", () => {
   });
 });
 
+describe("the deployer's concurrency", () => {
+  it("is reserved at 1 by default and unreserved when the input is null", () => {
+    // Assess
+    expect(module.variable.deployer_reserved_concurrency.default).toBe(1);
+    expect(
+      module.resource.aws_lambda_function.deployer_function.reserved_concurrent_executions,
+    ).toBe(
+      "${(var.deployer_reserved_concurrency == null) ? -1 : var.deployer_reserved_concurrency}",
+    );
+    expect(
+      module.resource.aws_lambda_function.tracker_function.reserved_concurrent_executions,
+    ).toBe(-1);
+  });
+});
+
+describe("the DLQs", () => {
+  it.each(["tracker", "deployer"])(
+    "%s's queue leaves sqs_managed_sse_enabled unset when a customer KMS key is given",
+    (fn) => {
+      // Assess: SQS refuses both, and an explicit false still counts as set.
+      const queue = module.resource.aws_sqs_queue[`${fn}_dlq`];
+      expect(queue.kms_master_key_id).toBe("${var.kms_key_arn}");
+      expect(queue.sqs_managed_sse_enabled).toBe("${(var.kms_key_arn == null) ? true : null}");
+    },
+  );
+});
+
 describe("variables", () => {
   it("validate every free-form string, ARN and list a user passes", () => {
     // Prepare
