@@ -45,14 +45,19 @@ export function matchServiceDeployment(
 
 /**
  * Picks the deployment of the event from a service's `deployments[]`: the one with the
- * event's id, else the PRIMARY one (`matched: false`).
+ * event's id; else, for a failed deployment, one whose rollout FAILED (after a rollback
+ * PRIMARY is the revision rolled back to, not the one that failed); else the PRIMARY one
+ * (`matched: false`).
  */
 export function pickServiceDeployment(
   deployments: readonly Deployment[] | undefined,
   deploymentId: string,
+  failed = false,
 ): { deployment: Deployment; matched: boolean } | undefined {
   const exact = deployments?.find((d) => d.id === deploymentId);
   if (exact) return { deployment: exact, matched: true };
+  const rolledOut = failed ? deployments?.find((d) => d.rolloutState === "FAILED") : undefined;
+  if (rolledOut) return { deployment: rolledOut, matched: false };
   const primary = deployments?.find((d) => d.status === "PRIMARY");
   return primary ? { deployment: primary, matched: false } : undefined;
 }
@@ -161,14 +166,18 @@ async function fromDescribeServices(
       `Service ${service.service} not found in cluster ${service.cluster}: ${JSON.stringify(described.failures ?? [])}`,
     );
   }
-  const picked = pickServiceDeployment(found.deployments, event.deploymentId);
+  const picked = pickServiceDeployment(
+    found.deployments,
+    event.deploymentId,
+    event.eventName === "SERVICE_DEPLOYMENT_FAILED",
+  );
   const taskDefinitionArn = picked?.deployment.taskDefinition ?? found.taskDefinition;
   if (!taskDefinitionArn) {
     throw new ServiceNotFoundError(`Service ${service.service} has no task definition`);
   }
   if (!picked?.matched) {
     logger.warn(
-      "Deployment of the event is no longer listed on the service; recording the primary deployment's task definition",
+      "Deployment of the event is no longer listed on the service; recording the task definition of the failed (for a failed event) or primary deployment",
       {
         taskDefinition: taskDefinitionArn,
       },

@@ -124,6 +124,43 @@ describe("pickServiceDeployment", () => {
   });
 });
 
+describe("pickServiceDeployment for a failed deployment", () => {
+  it("returns the deployment whose rollout FAILED, not the PRIMARY one rolled back to, when the id is gone", () => {
+    // Act
+    const picked = pickServiceDeployment(
+      [
+        {
+          id: "ecs-svc/1",
+          status: "PRIMARY",
+          rolloutState: "COMPLETED",
+          taskDefinition: "rolled-back-to",
+        },
+        { id: "ecs-svc/2", status: "ACTIVE", rolloutState: "FAILED", taskDefinition: "failed-one" },
+      ],
+      DEPLOYMENT_ID,
+      true,
+    );
+
+    // Assess
+    expect(picked?.deployment.taskDefinition).toBe("failed-one");
+    expect(picked?.matched).toBe(false);
+  });
+
+  it("returns the PRIMARY deployment for a completed event even when another rollout failed", () => {
+    // Act
+    const picked = pickServiceDeployment(
+      [
+        { id: "ecs-svc/1", status: "PRIMARY", rolloutState: "COMPLETED", taskDefinition: "td" },
+        { id: "ecs-svc/2", status: "ACTIVE", rolloutState: "FAILED", taskDefinition: "failed-one" },
+      ],
+      DEPLOYMENT_ID,
+    );
+
+    // Assess
+    expect(picked?.deployment.taskDefinition).toBe("td");
+  });
+});
+
 describe("resolveDeployment", () => {
   let logs: ReturnType<typeof captureLogs>;
 
