@@ -77,9 +77,9 @@ export function imageKey(reference: Pick<ImageReference, "tag" | "digest">): str
 }
 
 /**
- * The images whose push time must be known to refuse out-of-order pushes: the pushed
- * digest and every image of the repository that candidate containers reference now,
- * other than the pushed digest. Empty when no container references another image.
+ * The images whose push time must be known to refuse out-of-order pushes: every image
+ * of the repository that candidate containers reference now, other than the pushed
+ * digest (whose time is the event's). Empty when no container references another image.
  */
 export function imagesToCompare(
   image: PushedImage,
@@ -91,8 +91,6 @@ export function imagesToCompare(
       if (container.reference.digest !== image.digest) keys.add(imageKey(container.reference));
     }
   }
-  if (keys.size === 0) return [];
-  keys.add(image.digest);
   return [...keys].map((key) =>
     key.startsWith("tag:") ? { imageTag: key.slice(4) } : { imageDigest: key },
   );
