@@ -15,6 +15,7 @@ import {
 } from "./event-driven-function.js";
 import { trackerEventPattern } from "./patterns.js";
 import { attr } from "./terraform.js";
+import { checkEach, checkOneOf, checkPattern, InvalidPropError, PATTERNS } from "./validation.js";
 
 /** The seed's receiver: Cardinal's workloads API. */
 export const DEFAULT_ENDPOINT_URL = "https://app.cardinalhq.io/_/chip/workloads";
@@ -91,6 +92,24 @@ export class DeploymentTracker extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentTrackerProps) {
     super(scope, id);
+    checkPattern(
+      "endpointUrl",
+      props.endpointUrl,
+      PATTERNS.https,
+      "an https:// URL (the API key travels with every request)",
+    );
+    checkPattern("apiKeyHeader", props.apiKeyHeader, PATTERNS.headerName, "an HTTP header name");
+    checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
+    checkEach(
+      "ecrAccountIds",
+      props.ecrAccountIds,
+      PATTERNS.accountId,
+      "a 12-digit AWS account ID",
+    );
+    checkOneOf("logLevel", props.logLevel, ["DEBUG", "INFO", "WARN", "ERROR"]);
+    if (props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
+      throw new InvalidPropError("apiKeySecretArn is required when createApiKeySecret is false");
+    }
     const enabled = props.enabled ?? true;
     const name = props.functionName ?? "ecs-deployment-tracker";
     const createSecret = both(enabled, props.createApiKeySecret ?? true);

@@ -14,6 +14,7 @@ import {
 } from "./event-driven-function.js";
 import { deployerEventPattern } from "./patterns.js";
 import { addressOf, listExpr } from "./terraform.js";
+import { checkEach, checkOneOf, PATTERNS } from "./validation.js";
 
 /** The service tag whose value is the image-tag pattern a service follows. */
 export const DEFAULT_OPT_IN_TAG_KEY = "ecs-deployments:follow";
@@ -85,6 +86,16 @@ export class EcrDeployer extends Construct {
 
   constructor(scope: Construct, id: string, props: EcrDeployerProps) {
     super(scope, id);
+    checkEach(
+      "allowedClusters",
+      props.allowedClusters,
+      PATTERNS.clusterName,
+      "a cluster name, not an ARN",
+    );
+    checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
+    checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
+    checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
+    checkOneOf("logLevel", props.logLevel, ["DEBUG", "INFO", "WARN", "ERROR"]);
     const enabled = props.enabled ?? true;
     const name = props.functionName ?? "ecs-ecr-deployer";
     const clusters = props.allowedClusters ?? [];

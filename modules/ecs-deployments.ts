@@ -12,6 +12,7 @@ import { DEFAULT_OPT_IN_TAG_KEY, EcrDeployer, IMAGE_PIN_MODES } from "./ecr-depl
 import { isEmpty, type LambdaCode, not } from "./event-driven-function.js";
 import { EventForwardingRole } from "./event-forwarding-role.js";
 import { addressOf, listExpr, ModuleStack, output } from "./terraform.js";
+import { LOG_RETENTION_DAYS } from "./validation.js";
 
 /** Deployment packages of the module's functions. */
 export interface ModuleCode {
@@ -19,10 +20,6 @@ export interface ModuleCode {
   readonly ecrDeployer: LambdaCode;
 }
 
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
-];
 const REGION = "^[a-z]{2}(-[a-z]+)+-\\\\d$";
 
 /**

@@ -16,6 +16,14 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { addressOf, attr, listExpr } from "./terraform.js";
+import {
+  checkEach,
+  checkOneOf,
+  checkPattern,
+  checkRange,
+  LOG_RETENTION_DAYS,
+  PATTERNS,
+} from "./validation.js";
 
 /** Where a function's deployment package is, as Terraform will see it. */
 export interface LambdaCode {
@@ -75,6 +83,28 @@ export interface EventForwarding {
   readonly homeEventBusArn: string;
   /** Role EventBridge assumes to put events on the home bus. */
   readonly roleArn: string;
+}
+
+/** Checks the props known at synth time; tokens are left to Terraform. */
+function validateFunctionProps(props: EventDrivenFunctionProps): void {
+  checkPattern(
+    "functionName",
+    props.functionName,
+    PATTERNS.functionName,
+    "1-56 letters, digits, '-' or '_'",
+  );
+  checkRange("timeout", props.timeout, 1, 900);
+  checkRange("memorySize", props.memorySize, 128, 10_240);
+  checkRange("reservedConcurrentExecutions", props.reservedConcurrentExecutions, -1, 10_000);
+  checkOneOf("logRetentionInDays", props.logRetentionInDays, LOG_RETENTION_DAYS);
+  checkRange("maximumRetryAttempts", props.maximumRetryAttempts, 0, 2);
+  checkRange("maximumEventAgeInSeconds", props.maximumEventAgeInSeconds, 60, 21_600);
+  checkEach(
+    "forwarding.regions",
+    props.forwarding?.regions,
+    PATTERNS.region,
+    "an AWS region such as eu-west-1",
+  );
 }
 
 /** Properties every function construct takes alike. */
@@ -208,6 +238,7 @@ export class EventDrivenFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: EventDrivenFunctionProps) {
     super(scope, id);
+    validateFunctionProps(props);
     const enabled = props.enabled ?? true;
     const count = countOf(enabled);
     const tags = props.tags ?? {};
