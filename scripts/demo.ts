@@ -24,6 +24,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yauzl from "yauzl";
+import { buildDeploymentEvent } from "../cli/event.js";
 import { MODULE_DIR } from "../main.js";
 import {
   fakeImageManifest,
@@ -325,23 +326,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
       workDir,
     );
-    const now = new Date().toISOString();
-    const completedEvent = {
-      version: "0",
+    // The same builder `ecs-deployments test-event` uses: one shape of this event.
+    const completedEvent = buildDeploymentEvent({
+      serviceArn: web?.serviceArn as string,
+      deploymentId: primary?.id as string,
+      status: "COMPLETED",
+      now: new Date(),
       id: randomUUID(),
-      "detail-type": "ECS Deployment State Change",
-      source: "aws.ecs",
-      account: ACCOUNT,
-      time: now,
-      region: REGION,
-      resources: [web?.serviceArn],
-      detail: {
-        eventType: "INFO",
-        eventName: "SERVICE_DEPLOYMENT_COMPLETED",
-        deploymentId: primary?.id,
-        updatedAt: now,
-      },
-    };
+    });
     const trackerResult = await tracker(completedEvent, lambdaContext("demo-deployment-tracker"));
 
     step("The receiver got:");
