@@ -22,15 +22,19 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { createHandler } from "../functions/deployment-tracker/tracker.js";
 import { bundleFunction, ROOT } from "../scripts/bundle.js";
+import {
+  ACCOUNT,
+  completedEvent,
+  DEPLOYMENT_NUMBER,
+  REGION,
+  REVISION_ARN,
+  TASK_DEFINITION_ARN,
+} from "../test/deployment-tracker/helpers.js";
 import { coldLoad, report } from "./support.js";
 
 const NAME = "deployment-tracker";
-const REGION = "us-west-2";
-const ACCOUNT = "111122223333";
-const SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/web`;
-const NUMBER = "4980306466373577095";
-const TASK_DEFINITION = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:42`;
-const REVISION = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-revision/prod/web/${NUMBER}`;
+const TASK_DEFINITION = TASK_DEFINITION_ARN;
+const REVISION = REVISION_ARN;
 const digest = (i: number) => `sha256:${i.toString(16).padStart(64, "0")}`;
 
 /** Zip size and cold module load of the bundle. */
@@ -79,20 +83,7 @@ const handler = createHandler({
   fetch: (async () => new Response(null, { status: 204 })) as unknown as typeof fetch,
 });
 
-const event = {
-  id: "bench-event",
-  "detail-type": "ECS Deployment State Change",
-  source: "aws.ecs",
-  account: ACCOUNT,
-  time: "2026-11-21T10:30:45Z",
-  region: REGION,
-  resources: [SERVICE_ARN],
-  detail: {
-    eventType: "INFO",
-    eventName: "SERVICE_DEPLOYMENT_COMPLETED",
-    deploymentId: `ecs-svc/${NUMBER}`,
-  },
-};
+const event = completedEvent({ id: "bench-event" });
 
 type Scenario = (n: number) => void;
 
@@ -136,7 +127,11 @@ const fallbackOneRepository: Scenario = (n) => {
       {
         serviceName: "web",
         deployments: [
-          { id: `ecs-svc/${NUMBER}`, status: "PRIMARY", taskDefinition: TASK_DEFINITION },
+          {
+            id: `ecs-svc/${DEPLOYMENT_NUMBER}`,
+            status: "PRIMARY",
+            taskDefinition: TASK_DEFINITION,
+          },
         ],
       },
     ],

@@ -426,37 +426,34 @@ export class EventDrivenFunction extends Construct {
     }
 
     const alarmCount = countOf(both(enabled, props.alarms ?? false));
-    new CloudwatchMetricAlarm(this, "errors_alarm", {
+    // Both alarms fire on the first occurrence in a 5-minute window.
+    const firstOccurrence = {
       count: alarmCount,
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: props.alarmActions ?? [],
+      tags,
+    };
+    new CloudwatchMetricAlarm(this, "errors_alarm", {
+      ...firstOccurrence,
       alarmName: `${name}-errors`,
       alarmDescription: `${name} failed at least once in 5 minutes; failed events wait in ${name}-dlq.`,
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: { FunctionName: attr(fn, "function_name") },
       statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: props.alarmActions ?? [],
-      tags,
     });
     new CloudwatchMetricAlarm(this, "dlq_alarm", {
-      count: alarmCount,
+      ...firstOccurrence,
       alarmName: `${name}-dlq-not-empty`,
       alarmDescription: `Events wait in ${name}-dlq: fix the cause, then redrive them.`,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: attr(dlq, "name") },
       statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: props.alarmActions ?? [],
-      tags,
     });
 
     this.functionArn = attr(fn, "arn");

@@ -27,6 +27,7 @@ import yauzl from "yauzl";
 import { buildDeploymentEvent } from "../cli/event.js";
 import { MODULE_DIR } from "../main.js";
 import {
+  ecrPushEvent,
   fakeImageManifest,
   freePort,
   type MotoServer,
@@ -259,23 +260,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
       workDir,
     );
-    const pushEvent = {
-      version: "0",
-      id: randomUUID(),
-      "detail-type": "ECR Image Action",
-      source: "aws.ecr",
+    const pushEvent = ecrPushEvent({
       account: ACCOUNT,
-      time: new Date().toISOString(),
       region: REGION,
-      resources: [],
-      detail: {
-        result: "SUCCESS",
-        "repository-name": REPOSITORY,
-        "image-digest": pushedDigest,
-        "action-type": "PUSH",
-        "image-tag": "v2",
-      },
-    };
+      repository: REPOSITORY,
+      digest: pushedDigest,
+      tag: "v2",
+    });
     const deployerResult = await deployer(pushEvent, lambdaContext("demo-ecr-deployer"));
     log(`      deployer: ${JSON.stringify(deployerResult)}`);
 

@@ -2,7 +2,7 @@
  * moto_server on 127.0.0.1: the AWS APIs for the local demo and the integration tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 
 /** A running moto_server on 127.0.0.1. */
@@ -104,4 +104,39 @@ export function fakeImageManifest(variant: string): string {
       },
     ],
   });
+}
+
+/** What {@link ecrPushEvent} is built from. */
+export interface PushEventInput {
+  readonly account: string;
+  readonly region: string;
+  readonly repository: string;
+  readonly digest: string;
+  readonly tag?: string;
+  readonly id?: string;
+  readonly time?: Date;
+}
+
+/**
+ * The `ECR Image Action` event ECR sends for a successful push (the documented shape),
+ * which moto does not emit: the demo and the tests build it for the images they push.
+ */
+export function ecrPushEvent(input: PushEventInput) {
+  return {
+    version: "0",
+    id: input.id ?? randomUUID(),
+    "detail-type": "ECR Image Action",
+    source: "aws.ecr",
+    account: input.account,
+    time: (input.time ?? new Date()).toISOString(),
+    region: input.region,
+    resources: [],
+    detail: {
+      result: "SUCCESS",
+      "repository-name": input.repository,
+      "image-digest": input.digest,
+      "action-type": "PUSH",
+      ...(input.tag !== undefined && { "image-tag": input.tag }),
+    },
+  };
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REGISTERABLE_FIELDS } from "../../functions/ecr-deployer/task-definition.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
 import {
+  ecrPushEvent,
   fakeImageManifest,
   type MotoServer,
   motoAvailable,
@@ -128,23 +129,14 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
       }),
     );
     pushedDigest = pushed.image?.imageId?.imageDigest as string;
-    event = {
-      version: "0",
-      id: "5f4e3d2c-1b0a-4f9e-8d7c-6b5a4f3e2d1c",
-      "detail-type": "ECR Image Action",
-      source: "aws.ecr",
+    event = ecrPushEvent({
       account: ACCOUNT,
-      time: new Date().toISOString(),
       region: REGION,
-      resources: [],
-      detail: {
-        result: "SUCCESS",
-        "repository-name": REPOSITORY,
-        "image-digest": pushedDigest,
-        "action-type": "PUSH",
-        "image-tag": "v2",
-      },
-    };
+      repository: REPOSITORY,
+      digest: pushedDigest,
+      tag: "v2",
+      id: "5f4e3d2c-1b0a-4f9e-8d7c-6b5a4f3e2d1c",
+    });
     vi.resetModules();
     ({ handler } = await import("../../functions/ecr-deployer/index.js"));
   });

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 
 export {
+  ecrPushEvent,
   fakeImageManifest,
   freePort,
   type MotoServer,
