@@ -75,6 +75,7 @@ const handler = createHandler({
     requestTimeoutMs: 1000,
     deliveryMaxAttempts: 1,
     secretCacheTtlSeconds: 300,
+    serviceName: "bench",
   },
   logger: new Logger({ serviceName: "bench", logLevel: "SILENT" }),
   ecsIn: (region) => new ECSClient({ region, credentials, maxAttempts: 1 }),

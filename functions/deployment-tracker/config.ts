@@ -1,5 +1,7 @@
-import { parse, validate } from "@aws-sdk/util-arn-parser";
-import { DEFAULTS, ENV } from "./constants.js";
+import { isSecretArn } from "../shared/arn.js";
+import { PowertoolsEnvVar } from "../shared/contract.js";
+import { type Env, envReader } from "../shared/env.js";
+import { Defaults, EnvVar } from "./contract.js";
 import { ConfigurationError } from "./errors.js";
 
 /** Configuration of the deployment tracker, read once from the environment at init. */
@@ -10,33 +12,11 @@ export interface TrackerConfig {
   readonly requestTimeoutMs: number;
   readonly deliveryMaxAttempts: number;
   readonly secretCacheTtlSeconds: number;
+  /** The Powertools service name of the logs. */
+  readonly serviceName: string;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-function required(env: Env, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new ConfigurationError(`Environment variable ${name} is required`);
-  return value;
-}
-
-function integer(
-  env: Env,
-  name: string,
-  spec: { readonly value: number; readonly min: number; readonly max: number },
-): number {
-  const raw = env[name]?.trim();
-  if (!raw) return spec.value;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < spec.min || value > spec.max) {
-    throw new ConfigurationError(
-      `Environment variable ${name} must be an integer from ${spec.min} to ${spec.max}, got "${raw}"`,
-    );
-  }
-  return value;
-}
 
 /** Whether a URL hostname is a loopback address (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -50,57 +30,66 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
-function endpoint(env: Env): URL {
-  const raw = required(env, ENV.endpointUrl);
+type Reader = ReturnType<typeof envReader>;
+
+function endpoint(read: Reader): URL {
+  const raw = read.required(EnvVar.ENDPOINT_URL);
   let url: URL;
   try {
     url = new URL(raw);
   } catch (error) {
-    throw new ConfigurationError(`Environment variable ${ENV.endpointUrl} is not a URL: "${raw}"`, {
-      cause: error,
-    });
+    throw new ConfigurationError(
+      `Environment variable ${EnvVar.ENDPOINT_URL} is not a URL: "${raw}"`,
+      { cause: error },
+    );
   }
   if (url.username || url.password) {
     throw new ConfigurationError(
-      `Environment variable ${ENV.endpointUrl} must not contain credentials`,
+      `Environment variable ${EnvVar.ENDPOINT_URL} must not contain credentials`,
     );
   }
   if (url.protocol === "https:") return url;
-  const insecureAllowed = env[ENV.allowInsecureLoopbackEndpoint]?.trim().toLowerCase() === "true";
+  const insecureAllowed =
+    read.optional(EnvVar.ALLOW_INSECURE_LOOPBACK_ENDPOINT)?.toLowerCase() === "true";
   if (url.protocol === "http:" && insecureAllowed && isLoopbackHost(url.hostname)) return url;
   throw new ConfigurationError(
-    `Environment variable ${ENV.endpointUrl} must be an https URL (plain http only for a loopback host with ${ENV.allowInsecureLoopbackEndpoint}=true), got "${url.protocol}//${url.host}"`,
+    `Environment variable ${EnvVar.ENDPOINT_URL} must be an https URL (plain http only for a loopback host with ${EnvVar.ALLOW_INSECURE_LOOPBACK_ENDPOINT}=true), got "${url.protocol}//${url.host}"`,
   );
 }
 
-function secretArn(env: Env): string {
-  const value = required(env, ENV.apiKeySecretArn);
-  if (!validate(value) || parse(value).service !== "secretsmanager") {
+function secretArn(read: Reader): string {
+  const value = read.required(EnvVar.API_KEY_SECRET_ARN);
+  if (!isSecretArn(value)) {
     throw new ConfigurationError(
-      `Environment variable ${ENV.apiKeySecretArn} must be a Secrets Manager secret ARN, got "${value}"`,
+      `Environment variable ${EnvVar.API_KEY_SECRET_ARN} must be a Secrets Manager secret ARN, got "${value}"`,
     );
   }
   return value;
 }
 
 /**
- * Reads and validates the configuration.
+ * Reads and validates the configuration: the one entry point, called once at init.
  *
  * @throws {ConfigurationError} "Environment variable X is required" or naming the invalid value.
  */
 export function loadConfig(env: Env = process.env): TrackerConfig {
-  const apiKeyHeader = env[ENV.apiKeyHeader]?.trim() || DEFAULTS.apiKeyHeader;
+  const read = envReader(env, (message) => new ConfigurationError(message));
+  const apiKeyHeader = read.optional(EnvVar.API_KEY_HEADER) ?? Defaults.API_KEY_HEADER;
   if (!HEADER_NAME.test(apiKeyHeader)) {
     throw new ConfigurationError(
-      `Environment variable ${ENV.apiKeyHeader} is not a valid HTTP header name: "${apiKeyHeader}"`,
+      `Environment variable ${EnvVar.API_KEY_HEADER} is not a valid HTTP header name: "${apiKeyHeader}"`,
     );
   }
   return {
-    endpointUrl: endpoint(env),
-    apiKeySecretArn: secretArn(env),
+    endpointUrl: endpoint(read),
+    apiKeySecretArn: secretArn(read),
     apiKeyHeader,
-    requestTimeoutMs: integer(env, ENV.requestTimeoutMs, DEFAULTS.requestTimeoutMs),
-    deliveryMaxAttempts: integer(env, ENV.deliveryMaxAttempts, DEFAULTS.deliveryMaxAttempts),
-    secretCacheTtlSeconds: integer(env, ENV.secretCacheTtlSeconds, DEFAULTS.secretCacheTtlSeconds),
+    requestTimeoutMs: read.integer(EnvVar.REQUEST_TIMEOUT_MS, Defaults.REQUEST_TIMEOUT_MS),
+    deliveryMaxAttempts: read.integer(EnvVar.DELIVERY_MAX_ATTEMPTS, Defaults.DELIVERY_MAX_ATTEMPTS),
+    secretCacheTtlSeconds: read.integer(
+      EnvVar.SECRET_CACHE_TTL_SECONDS,
+      Defaults.SECRET_CACHE_TTL_SECONDS,
+    ),
+    serviceName: read.optional(PowertoolsEnvVar.SERVICE_NAME) ?? Defaults.SERVICE_NAME,
   };
 }

@@ -9,13 +9,9 @@ import {
   type ServiceDeploymentBrief,
   type ServiceRevision,
 } from "@aws-sdk/client-ecs";
+import { isThrottlingError } from "../shared/aws-errors.js";
 import { DEPLOYMENT_ID_PREFIX, SERVICE_DEPLOYMENTS_PAGE_SIZE } from "./constants.js";
-import {
-  AwsThrottledError,
-  classifyAwsError,
-  isThrottlingError,
-  ServiceNotFoundError,
-} from "./errors.js";
+import { AwsThrottledError, ServiceNotFoundError, trackerErrorOf } from "./errors.js";
 import type {
   ContainerSpec,
   DeploymentStateChange,
@@ -79,7 +75,7 @@ async function send<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw classifyAwsError(error, operation);
+    throw trackerErrorOf(error, operation);
   }
 }
 
@@ -237,6 +233,6 @@ export async function describeContainers(
       });
       return fromRevision;
     }
-    throw classifyAwsError(error, "DescribeTaskDefinition");
+    throw trackerErrorOf(error, "DescribeTaskDefinition");
   }
 }

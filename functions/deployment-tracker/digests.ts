@@ -1,8 +1,9 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ECRClient } from "@aws-sdk/client-ecr";
+import { isThrottlingError } from "../shared/aws-errors.js";
 import { type ImageReference, parseImageReference } from "../shared/image-reference.js";
 import { ECR_BATCH_LIMIT } from "./constants.js";
-import { classifyAwsError, isThrottlingError } from "./errors.js";
+import { trackerErrorOf } from "./errors.js";
 import type { ContainerSpec, ResolvedContainer, ResolvedImage } from "./types.js";
 
 /** Every manifest and index type, so BatchGetImage returns the tag's own digest. */
@@ -139,7 +140,7 @@ async function lookup(
         });
       }
     } catch (error) {
-      const classified = classifyAwsError(
+      const classified = trackerErrorOf(
         error,
         `ECR BatchGetImage ${l.registryId}/${l.repository} in ${l.region}`,
       );

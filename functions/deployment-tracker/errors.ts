@@ -1,3 +1,5 @@
+import { classifyAwsError } from "../shared/aws-errors.js";
+
 /**
  * Errors of the deployment tracker. Every error says whether retrying the invocation can
  * help (`retryable`); the handler rethrows them so Lambda's async retries and the
@@ -106,60 +108,22 @@ export class DeliveryFailedError extends TrackerError {
   }
 }
 
-const THROTTLING_NAMES = new Set([
-  "ThrottlingException",
-  "ThrottledException",
-  "Throttling",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-]);
-
-interface SdkErrorShape {
-  name?: unknown;
-  message?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-  $retryable?: { throttling?: unknown };
-}
-
-/** Whether an AWS SDK error is throttling. */
-export function isThrottlingError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const e = error as SdkErrorShape;
-  return (
-    (typeof e.name === "string" && THROTTLING_NAMES.has(e.name)) ||
-    e.$metadata?.httpStatusCode === 429 ||
-    e.$retryable?.throttling === true
-  );
-}
-
-/** Whether an AWS SDK error is a server fault or a network failure (no HTTP answer at all). */
-export function isUnavailableError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return true;
-  const e = error as SdkErrorShape;
-  const status = e.$metadata?.httpStatusCode;
-  if (typeof status === "number") return status >= 500;
-  return e.$fault === "server" || e.$fault === undefined;
-}
-
 /**
- * Classifies an error thrown by an AWS SDK call into a {@link TrackerError}:
- * throttling → {@link AwsThrottledError}, 5xx or network → {@link AwsUnavailableError},
- * anything else → {@link AwsRequestError}.
+ * Maps an error thrown by an AWS SDK call to a {@link TrackerError} (see `classifyAwsError`
+ * in `shared/aws-errors.ts`): throttling → {@link AwsThrottledError}, server fault or no
+ * answer → {@link AwsUnavailableError}, access denied and every other refusal →
+ * {@link AwsRequestError} (not retryable).
  */
-export function classifyAwsError(error: unknown, operation: string): TrackerError {
+export function trackerErrorOf(error: unknown, operation: string): TrackerError {
   if (error instanceof TrackerError) return error;
-  const name =
-    typeof error === "object" && error !== null ? String((error as SdkErrorShape).name) : "Error";
-  const detail =
-    typeof error === "object" && error !== null
-      ? String((error as SdkErrorShape).message)
-      : String(error);
+  const { kind, name, message: detail } = classifyAwsError(error);
   const message = `${operation} failed: ${name}: ${detail}`;
-  if (isThrottlingError(error)) return new AwsThrottledError(message, { cause: error });
-  if (isUnavailableError(error)) return new AwsUnavailableError(message, { cause: error });
-  return new AwsRequestError(message, { cause: error });
+  switch (kind) {
+    case "throttling":
+      return new AwsThrottledError(message, { cause: error });
+    case "unavailable":
+      return new AwsUnavailableError(message, { cause: error });
+    default:
+      return new AwsRequestError(message, { cause: error });
+  }
 }

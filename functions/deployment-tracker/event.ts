@@ -1,7 +1,10 @@
 // zod/mini: the same validation at a fraction of the bundle size and cold-load time.
 import * as z from "zod/mini";
 import { parseServiceArn } from "../shared/arn.js";
-import { DEPLOYMENT_ID_PREFIX, RECORDED_STATUS, TRACKED_EVENT } from "./constants.js";
+import { validateEvent } from "../shared/event-validation.js";
+import { ACCOUNT_ID, REGION } from "../shared/grammar.js";
+import { DEPLOYMENT_ID_PREFIX } from "./constants.js";
+import { RecordedStatus, TrackedEvent } from "./contract.js";
 import { InvalidEventError } from "./errors.js";
 import type { DeploymentStateChange, ParsedEvent, RecordedEventName } from "./types.js";
 
@@ -27,8 +30,8 @@ const deploymentEventSchema = z.object({
   // The id becomes the Idempotency-Key header: keep it to header-safe characters.
   id: matching(/^[\w.:-]{1,256}$/, "must be 1-256 letters, digits or . _ : -"),
   time: z.iso.datetime({ offset: true, error: "must be an ISO 8601 timestamp" }),
-  region: matching(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region"),
-  account: z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit account id")),
+  region: matching(REGION, "must be an AWS region"),
+  account: z.string().check(z.regex(ACCOUNT_ID, "must be a 12-digit account id")),
   resources: z
     .array(z.string({ error: "must be an ARN string" }), { error: "must be an array of ARNs" })
     .check(z.minLength(1, "must hold the service ARN")),
@@ -51,32 +54,16 @@ const deploymentEventSchema = z.object({
   ),
 });
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, key) =>
-      typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key),
-    "",
-  );
-}
-
 function parseOrThrow<T>(schema: z.ZodMiniType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue ? fieldPath(issue.path) || "event" : "event";
-  const present = issue?.path.reduce<unknown>(
-    (v, key) => (v as Record<PropertyKey, unknown> | undefined)?.[key],
-    value,
-  );
-  const message =
-    issue?.code === "invalid_type" && present === undefined
-      ? "is required"
-      : (issue?.message ?? "is invalid");
-  throw new InvalidEventError(`Invalid event: ${field} ${message}`, { cause: result.error });
+  const result = validateEvent(schema, value);
+  if (result.ok) return result.data;
+  throw new InvalidEventError(`Invalid event: ${result.issue.field} ${result.issue.problem}`, {
+    cause: result.cause,
+  });
 }
 
 function isRecordedEventName(name: string): name is RecordedEventName {
-  return Object.hasOwn(RECORDED_STATUS, name);
+  return Object.hasOwn(RecordedStatus, name);
 }
 
 /**
@@ -94,16 +81,16 @@ export function parseEvent(raw: unknown): ParsedEvent {
     );
   }
   const envelope = parseOrThrow(envelopeSchema, raw);
-  if (envelope.source !== TRACKED_EVENT.source) {
+  if (envelope.source !== TrackedEvent.SOURCE) {
     return {
       kind: "skip",
-      reason: `source is "${envelope.source}", not "${TRACKED_EVENT.source}"`,
+      reason: `source is "${envelope.source}", not "${TrackedEvent.SOURCE}"`,
     };
   }
-  if (envelope["detail-type"] !== TRACKED_EVENT.detailType) {
+  if (envelope["detail-type"] !== TrackedEvent.DETAIL_TYPE) {
     return {
       kind: "skip",
-      reason: `detail-type is "${envelope["detail-type"]}", not "${TRACKED_EVENT.detailType}"`,
+      reason: `detail-type is "${envelope["detail-type"]}", not "${TrackedEvent.DETAIL_TYPE}"`,
     };
   }
   const eventName = parseOrThrow(routingSchema, raw).detail.eventName;

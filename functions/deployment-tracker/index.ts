@@ -7,15 +7,14 @@ import { createApiKeyReader } from "./secret.js";
 import { createHandler } from "./tracker.js";
 
 // Read once at init: a missing or invalid variable fails the cold start, not each event.
-const config = loadConfig(process.env);
+const config = loadConfig();
 
-const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "deployment-tracker",
-});
+// POWERTOOLS_LOG_LEVEL is read by the Logger itself.
+const logger = new Logger({ serviceName: config.serviceName });
 
 /**
  * Lambda entry point for `ECS Deployment State Change` events: records completed and failed
- * deployments with their image digests and POSTs them to `ENDPOINT_URL`.
+ * deployments with their image digests and POSTs them to the configured endpoint.
  */
 export const handler = createHandler({
   config,

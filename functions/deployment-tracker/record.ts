@@ -1,4 +1,5 @@
-import { RECORDED_STATUS, RUNTIME } from "./constants.js";
+import { RUNTIME } from "./constants.js";
+import { RecordedStatus } from "./contract.js";
 import type { DeploymentRecord, DeploymentStateChange, ImageRecord } from "./types.js";
 
 /**
@@ -32,7 +33,7 @@ export function buildRecord(
             digest,
           })),
           timestamp: event.time,
-          status: RECORDED_STATUS[event.eventName],
+          status: RecordedStatus[event.eventName],
           ...(event.reason !== undefined && { reason: event.reason }),
         },
         digests,

@@ -1,5 +1,6 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { InvalidSecretError, isThrottlingError, SecretUnavailableError } from "./errors.js";
+import { isThrottlingError } from "../shared/aws-errors.js";
+import { InvalidSecretError, SecretUnavailableError } from "./errors.js";
 
 /** Reads a secret value, with a cache of `maxAge` seconds (Powertools `getSecret` by default). */
 export type SecretFetcher = (

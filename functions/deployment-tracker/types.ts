@@ -1,8 +1,8 @@
 import type { ServiceLocation } from "../shared/arn.js";
-import type { RECORDED_STATUS } from "./constants.js";
+import type { RecordedStatus } from "./contract.js";
 
 /** An event name that produces a record. */
-export type RecordedEventName = keyof typeof RECORDED_STATUS;
+export type RecordedEventName = keyof typeof RecordedStatus;
 
 /** A validated `ECS Deployment State Change` event for a completed or failed deployment. */
 export interface DeploymentStateChange {

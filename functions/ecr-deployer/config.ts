@@ -1,22 +1,19 @@
-import { Defaults, EnvVar, ImagePin } from "./constants.js";
+import { PowertoolsEnvVar } from "../shared/contract.js";
+import { type Env, envReader } from "../shared/env.js";
+import { CLUSTER_NAME, REGION } from "../shared/grammar.js";
+import { Defaults, EnvVar, IMAGE_PIN_MODES, OptInTagKey } from "./contract.js";
 import { ConfigurationError } from "./errors.js";
 import { isValidTagPattern } from "./pattern.js";
-import type { DeployerConfig, ImagePinMode } from "./types.js";
-
-const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
-const PIN_MODES: readonly string[] = Object.values(ImagePin);
-const BOOLEANS = ["true", "false"] as const;
+import type { DeployerConfig } from "./types.js";
 
 /**
- * Reads the configuration from the environment, once, at init.
+ * Reads the configuration from the environment: the one entry point, called once at init.
  *
  * @throws {ConfigurationError} naming the variable when a value is invalid.
  */
-export function readConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): DeployerConfig {
-  const allowedClusters = list(env, EnvVar.ALLOWED_CLUSTERS);
+export function readConfig(env: Env = process.env): DeployerConfig {
+  const read = envReader(env, (message) => new ConfigurationError(message));
+  const allowedClusters = read.list(EnvVar.ALLOWED_CLUSTERS);
   for (const cluster of allowedClusters) {
     if (!CLUSTER_NAME.test(cluster)) {
       throw new ConfigurationError(
@@ -24,7 +21,7 @@ export function readConfig(
       );
     }
   }
-  const allowedRegions = list(env, EnvVar.ALLOWED_REGIONS);
+  const allowedRegions = read.list(EnvVar.ALLOWED_REGIONS);
   for (const region of allowedRegions) {
     if (!REGION.test(region)) {
       throw new ConfigurationError(
@@ -32,28 +29,19 @@ export function readConfig(
       );
     }
   }
-  const optInTagKey = value(env, EnvVar.OPT_IN_TAG_KEY) ?? Defaults.OPT_IN_TAG_KEY;
-  if (optInTagKey.length > 128 || /^aws:/i.test(optInTagKey)) {
+  const optInTagKey = read.optional(EnvVar.OPT_IN_TAG_KEY) ?? Defaults.OPT_IN_TAG_KEY;
+  if (
+    optInTagKey.length > OptInTagKey.MAX_LENGTH ||
+    optInTagKey.toLowerCase().startsWith(OptInTagKey.RESERVED_PREFIX)
+  ) {
     throw new ConfigurationError(
-      `Environment variable ${EnvVar.OPT_IN_TAG_KEY} must be a tag key of at most 128 characters not starting with "aws:", got "${optInTagKey}"`,
+      `Environment variable ${EnvVar.OPT_IN_TAG_KEY} must be a tag key of at most ${OptInTagKey.MAX_LENGTH} characters not starting with "${OptInTagKey.RESERVED_PREFIX}", got "${optInTagKey}"`,
     );
   }
-  const defaultTagPattern = value(env, EnvVar.DEFAULT_TAG_PATTERN);
+  const defaultTagPattern = read.optional(EnvVar.DEFAULT_TAG_PATTERN);
   if (defaultTagPattern !== undefined && !isValidTagPattern(defaultTagPattern)) {
     throw new ConfigurationError(
       `Environment variable ${EnvVar.DEFAULT_TAG_PATTERN} must be a tag pattern such as "v*" or "main-* latest", got "${defaultTagPattern}"`,
-    );
-  }
-  const imagePin = value(env, EnvVar.IMAGE_PIN) ?? Defaults.IMAGE_PIN;
-  if (!PIN_MODES.includes(imagePin)) {
-    throw new ConfigurationError(
-      `Environment variable ${EnvVar.IMAGE_PIN} must be one of ${PIN_MODES.join(", ")}, got "${imagePin}"`,
-    );
-  }
-  const dryRun = (value(env, EnvVar.DRY_RUN) ?? "false").toLowerCase();
-  if (!(BOOLEANS as readonly string[]).includes(dryRun)) {
-    throw new ConfigurationError(
-      `Environment variable ${EnvVar.DRY_RUN} must be one of true, false, got "${dryRun}"`,
     );
   }
   return {
@@ -61,29 +49,8 @@ export function readConfig(
     allowedRegions,
     optInTagKey,
     ...(defaultTagPattern !== undefined && { defaultTagPattern }),
-    imagePin: imagePin as ImagePinMode,
-    dryRun: dryRun === "true",
+    imagePin: read.oneOf(EnvVar.IMAGE_PIN, IMAGE_PIN_MODES, Defaults.IMAGE_PIN),
+    dryRun: read.boolean(EnvVar.DRY_RUN, Defaults.DRY_RUN),
+    serviceName: read.optional(PowertoolsEnvVar.SERVICE_NAME) ?? Defaults.SERVICE_NAME,
   };
-}
-
-/** A trimmed value; undefined when unset or blank. */
-function value(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-): string | undefined {
-  const raw = env[name]?.trim();
-  return raw === undefined || raw === "" ? undefined : raw;
-}
-
-function list(env: Readonly<Record<string, string | undefined>>, name: string): string[] {
-  const raw = value(env, name);
-  if (raw === undefined) return [];
-  return [
-    ...new Set(
-      raw
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item !== ""),
-    ),
-  ];
 }

@@ -1,44 +1,3 @@
-/** The EventBridge event this function acts on (native ECR events, not CloudTrail). */
-export const EcrEvent = {
-  SOURCE: "aws.ecr",
-  IMAGE_ACTION: "ECR Image Action",
-} as const;
-
-/** Values of `detail.action-type` and `detail.result` of an `ECR Image Action` event. */
-export const ImageAction = {
-  PUSH: "PUSH",
-  DELETE: "DELETE",
-  SUCCESS: "SUCCESS",
-  FAILURE: "FAILURE",
-} as const;
-
-/** How the new image is written into the task definition (`IMAGE_PIN`). */
-export const ImagePin = {
-  /** `registry/repo:tag@sha256:…` — readable and immutable. */
-  TAG_AND_DIGEST: "tag-and-digest",
-  /** `registry/repo@sha256:…` */
-  DIGEST: "digest",
-  /** `registry/repo:tag` — ECS resolves the tag at deploy time. */
-  TAG: "tag",
-} as const;
-
-/** Names and defaults of the environment variables the Terraform module sets. */
-export const EnvVar = {
-  ALLOWED_CLUSTERS: "ALLOWED_CLUSTERS",
-  OPT_IN_TAG_KEY: "OPT_IN_TAG_KEY",
-  DEFAULT_TAG_PATTERN: "DEFAULT_TAG_PATTERN",
-  IMAGE_PIN: "IMAGE_PIN",
-  DRY_RUN: "DRY_RUN",
-  ALLOWED_REGIONS: "ALLOWED_REGIONS",
-} as const;
-
-/** Defaults for unset environment variables. */
-export const Defaults = {
-  OPT_IN_TAG_KEY: "ecs-deployments:follow",
-  IMAGE_PIN: ImagePin.TAG_AND_DIGEST,
-  SERVICE_NAME: "ecr-deployer",
-} as const;
-
 /** Page and batch sizes of the AWS APIs we call. */
 export const ApiLimits = {
   LIST_CLUSTERS_PAGE: 100,
@@ -75,7 +34,6 @@ export const SkipReason = {
   NO_MATCHING_CONTAINER: "no-matching-container",
   ALREADY_CURRENT: "already-on-pushed-image",
   NEWER_IMAGE_RUNNING: "newer-image-running",
-  TASK_DEFINITION_UNREADABLE: "task-definition-unreadable",
 } as const;
 
 /** Why a whole event was a no-op. */

@@ -1,15 +1,16 @@
 import * as z from "zod/mini";
-import { EcrEvent, IgnoreReason, ImageAction } from "./constants.js";
+import { validateEvent } from "../shared/event-validation.js";
+import {
+  ACCOUNT_ID,
+  ECR_REPOSITORY_NAME,
+  IMAGE_DIGEST,
+  IMAGE_TAG,
+  REGION,
+} from "../shared/grammar.js";
+import { IgnoreReason } from "./constants.js";
+import { EcrEvent, ImageAction } from "./contract.js";
 import { InvalidEventError } from "./errors.js";
 import type { ClassifiedEvent } from "./types.js";
-
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-// ECR repository names: lowercase path components (same grammar as parseImageReference).
-const REPOSITORY =
-  /^(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\/)*[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
 
 const nonEmpty = () => z.string().check(z.minLength(1, "must be a non-empty string"));
 const matching = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
@@ -20,7 +21,7 @@ const envelopeSchema = z.object({
   id: nonEmpty(),
   "detail-type": nonEmpty(),
   source: z.literal(EcrEvent.SOURCE, `must be "${EcrEvent.SOURCE}"`),
-  account: matching(ACCOUNT, "must be a 12-digit account id"),
+  account: matching(ACCOUNT_ID, "must be a 12-digit account id"),
   time: z
     .string()
     .check(z.refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 time")),
@@ -37,10 +38,12 @@ const actionSchema = z.object({
 
 /** A successful push; `image-tag` is absent for untagged pushes (platform manifests of multi-arch images). */
 const pushSchema = z.object({
-  "repository-name": matching(REPOSITORY, "must be an ECR repository name"),
-  "image-digest": matching(DIGEST, "must be a sha256 digest"),
+  "repository-name": matching(ECR_REPOSITORY_NAME, "must be an ECR repository name"),
+  "image-digest": matching(IMAGE_DIGEST, "must be a sha256 digest"),
   "image-tag": z.optional(
-    z.string().check(z.refine((value) => value === "" || TAG.test(value), "must be an image tag")),
+    z
+      .string()
+      .check(z.refine((value) => value === "" || IMAGE_TAG.test(value), "must be an image tag")),
   ),
 });
 
@@ -103,45 +106,11 @@ export function classifyEvent(event: unknown): ClassifiedEvent {
 }
 
 function parse<T>(schema: z.ZodMiniType<T>, value: unknown, prefix: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.map(String).join(".") ?? "";
-  const field = `${prefix}${path}`.replace(/\.$/, "") || "event";
-  const actual = valueAt(value, issue?.path ?? []);
-  const message =
-    actual === undefined
-      ? "is required"
-      : issue?.code === "invalid_type"
-        ? `must be ${expectedOf(issue)}, got ${describe(actual)}`
-        : `${issue?.message ?? "is invalid"}, got ${describe(actual)}`;
-  throw new InvalidEventError(`Invalid ECR event: ${field} ${message}`, {
+  const result = validateEvent(schema, value, prefix);
+  if (result.ok) return result.data;
+  const { field, problem } = result.issue;
+  throw new InvalidEventError(`Invalid ECR event: ${field} ${problem}`, {
     field,
-    cause: result.error,
+    cause: result.cause,
   });
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function expectedOf(issue: z.core.$ZodIssue): string {
-  if (issue.message.startsWith("must be")) return issue.message.slice("must be ".length);
-  return "expected" in issue && typeof issue.expected === "string"
-    ? `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`
-    : "valid";
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
 }

@@ -5,7 +5,7 @@ import type { Context } from "aws-lambda";
 import { regionalClients } from "../shared/clients.js";
 import { applyPlan } from "./apply.js";
 import { readConfig } from "./config.js";
-import { Defaults, IgnoreReason, Throttle } from "./constants.js";
+import { IgnoreReason, Throttle } from "./constants.js";
 import { describeTaskDefinitions, discoverServices, lookupPushTimes } from "./discovery.js";
 import { PartialFailureError } from "./errors.js";
 import { classifyEvent } from "./event.js";
@@ -37,16 +37,15 @@ export function defaultDependencies(
   overrides: Partial<DeployerDependencies> = {},
 ): DeployerDependencies {
   const sleep = overrides.sleep ?? realSleep;
+  const config = overrides.config ?? readConfig();
   return {
-    config: overrides.config ?? readConfig(process.env),
+    config,
     ecsIn:
       overrides.ecsIn ?? regionalClients((region) => new ECSClient({ region, ...clientOptions })),
     ecrIn:
       overrides.ecrIn ?? regionalClients((region) => new ECRClient({ region, ...clientOptions })),
-    // POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL are read by the Logger itself.
-    logger:
-      overrides.logger ??
-      new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || Defaults.SERVICE_NAME }),
+    // POWERTOOLS_LOG_LEVEL is read by the Logger itself.
+    logger: overrides.logger ?? new Logger({ serviceName: config.serviceName }),
     sleep,
     registerPacer:
       overrides.registerPacer ?? createPacer(Throttle.REGISTER_TASK_DEFINITION_PER_SECOND, sleep),

@@ -5,7 +5,8 @@ import {
   type ImageReference,
   parseImageReference,
 } from "../shared/image-reference.js";
-import { ImagePin, SkipReason } from "./constants.js";
+import { SkipReason } from "./constants.js";
+import { ImagePin } from "./contract.js";
 import { deriveRegisterInput } from "./task-definition.js";
 import type {
   CandidateService,

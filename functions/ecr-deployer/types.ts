@@ -1,10 +1,6 @@
-import type {
-  ContainerDefinition,
-  RegisterTaskDefinitionCommandInput,
-  Tag,
-  TaskDefinition,
-} from "@aws-sdk/client-ecs";
-import type { IgnoreReason, ImagePin, SkipReason } from "./constants.js";
+import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { IgnoreReason, SkipReason } from "./constants.js";
+import type { ImagePin } from "./contract.js";
 
 /** One of the `IMAGE_PIN` modes. */
 export type ImagePinMode = (typeof ImagePin)[keyof typeof ImagePin];
@@ -25,6 +21,8 @@ export interface DeployerConfig {
   readonly dryRun: boolean;
   /** Regions whose events are acted on; empty means any. */
   readonly allowedRegions: readonly string[];
+  /** The Powertools service name of the logs. */
+  readonly serviceName: string;
 }
 
 /** A successful, tagged push of one image to a private ECR repository. */
@@ -152,6 +150,3 @@ export interface PlannedUpdate {
   readonly newRevision: boolean;
   readonly containers: readonly ContainerChange[];
 }
-
-/** A container definition with a required name and image. */
-export type NamedContainer = ContainerDefinition & { name: string; image: string };

@@ -1,5 +1,15 @@
 import { parse, validate } from "@aws-sdk/util-arn-parser";
 import { InvalidArnError } from "./errors.js";
+import { ACCOUNT_ID, CLUSTER_NAME, SERVICE_NAME } from "./grammar.js";
+
+/** The parts of an ARN: `arn:<partition>:<service>:<region>:<accountId>:<resource>`. */
+export interface ArnParts {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly resource: string;
+}
 
 /** An ECS service, located by its ARN. */
 export interface ServiceLocation {
@@ -14,7 +24,21 @@ export interface ServiceLocation {
   readonly shortForm: boolean;
 }
 
-const NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/** Whether a value is an ARN (any service). */
+export function isArn(value: unknown): value is string {
+  return typeof value === "string" && validate(value);
+}
+
+/**
+ * Splits an ARN into its parts; the one place that does.
+ *
+ * @throws {InvalidArnError} when the value is not an ARN.
+ */
+export function parseArn(value: unknown): ArnParts {
+  if (!isArn(value)) throw new InvalidArnError(`Not an ARN: ${JSON.stringify(value)}`);
+  const { partition, service, region, accountId, resource } = parse(value);
+  return { partition, service, region, accountId, resource };
+}
 
 /**
  * Parses an ECS service ARN in the long (`service/cluster/name`) or the old short
@@ -23,10 +47,7 @@ const NAME = /^[A-Za-z0-9_-]{1,255}$/;
  * @throws {InvalidArnError} when the value is not an ECS service ARN.
  */
 export function parseServiceArn(value: unknown): ServiceLocation {
-  if (typeof value !== "string" || !validate(value)) {
-    throw new InvalidArnError(`Not an ARN: ${JSON.stringify(value)}`);
-  }
-  const arn = parse(value);
+  const arn = parseArn(value);
   const parts = arn.resource.split("/");
   if (arn.service !== "ecs" || parts[0] !== "service" || parts.length < 2 || parts.length > 3) {
     throw new InvalidArnError(`Not an ECS service ARN: ${value}`);
@@ -35,15 +56,15 @@ export function parseServiceArn(value: unknown): ServiceLocation {
   const cluster = shortForm ? "default" : (parts[1] as string);
   const service = parts[parts.length - 1] as string;
   if (
-    !NAME.test(cluster) ||
-    !NAME.test(service) ||
-    !/^\d{12}$/.test(arn.accountId) ||
+    !CLUSTER_NAME.test(cluster) ||
+    !SERVICE_NAME.test(service) ||
+    !ACCOUNT_ID.test(arn.accountId) ||
     arn.region === ""
   ) {
     throw new InvalidArnError(`Malformed ECS service ARN: ${value}`);
   }
   return {
-    arn: value,
+    arn: value as string,
     partition: arn.partition,
     region: arn.region,
     accountId: arn.accountId,
@@ -59,10 +80,43 @@ export function parseServiceArn(value: unknown): ServiceLocation {
  * @throws {InvalidArnError} when the value is not an ARN with a region.
  */
 export function regionOfArn(value: unknown): string {
-  if (typeof value !== "string" || !validate(value)) {
-    throw new InvalidArnError(`Not an ARN: ${JSON.stringify(value)}`);
-  }
-  const { region } = parse(value);
+  const { region } = parseArn(value);
   if (region === "") throw new InvalidArnError(`ARN has no region: ${value}`);
   return region;
+}
+
+/** Whether a value is the ARN of a Secrets Manager secret. */
+export function isSecretArn(value: unknown): boolean {
+  return isArn(value) && parseArn(value).service === "secretsmanager";
+}
+
+/** The cluster name of a cluster ARN (`…:cluster/name`), or the value itself when it is a name. */
+export function clusterNameOf(clusterArnOrName: string): string {
+  if (!isArn(clusterArnOrName)) return clusterArnOrName;
+  const { resource } = parseArn(clusterArnOrName);
+  return resource.startsWith("cluster/") ? resource.slice("cluster/".length) : resource;
+}
+
+/** The name and qualifier of a Lambda function ARN (`…:function:name[:qualifier]`), if it is one. */
+function lambdaFunctionOf(
+  value: string,
+): { arn: ArnParts; name: string; qualifier?: string } | undefined {
+  if (!isArn(value)) return undefined;
+  const arn = parseArn(value);
+  const [kind, name, qualifier] = arn.resource.split(":");
+  if (arn.service !== "lambda" || kind !== "function" || !name) return undefined;
+  return { arn, name, ...(qualifier !== undefined && { qualifier }) };
+}
+
+/** The function name inside a Lambda function ARN (qualifier dropped), or the value itself. */
+export function functionNameOfArn(value: string): string {
+  return lambdaFunctionOf(value)?.name ?? value;
+}
+
+/** A Lambda function ARN without its qualifier (version or alias); other values unchanged. */
+export function unqualifiedFunctionArn(value: string): string {
+  const fn = lambdaFunctionOf(value);
+  if (fn === undefined) return value;
+  const { partition, service, region, accountId } = fn.arn;
+  return `arn:${partition}:${service}:${region}:${accountId}:function:${fn.name}`;
 }

@@ -1,4 +1,5 @@
 import { InvalidImageReferenceError } from "./errors.js";
+import { ECR_REGISTRY_HOST, IMAGE_DIGEST, IMAGE_PATH_COMPONENT, IMAGE_TAG } from "./grammar.js";
 
 /** A container image reference, split into its parts. */
 export interface ImageReference {
@@ -17,13 +18,6 @@ export interface ImageReference {
 }
 
 const DOCKER_HUB = "docker.io";
-// Docker's own grammar (distribution/reference): lowercase path components separated by / .
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-// <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]
-const ECR_HOST =
-  /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/;
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
 const MAX_LENGTH = 4096;
@@ -52,7 +46,7 @@ export function parseImageReference(raw: unknown): ImageReference {
   if (at !== -1) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) {
+    if (!IMAGE_DIGEST.test(digest)) {
       throw new InvalidImageReferenceError(
         `Image reference "${raw}" has an invalid digest "${digest}"`,
       );
@@ -74,12 +68,12 @@ export function parseImageReference(raw: unknown): ImageReference {
   if (colon !== -1) {
     tag = remainder.slice(colon + 1);
     remainder = remainder.slice(0, colon);
-    if (!TAG.test(tag)) {
+    if (!IMAGE_TAG.test(tag)) {
       throw new InvalidImageReferenceError(`Image reference "${raw}" has an invalid tag "${tag}"`);
     }
   }
   const components = remainder.split("/");
-  if (remainder === "" || !components.every((c) => PATH_COMPONENT.test(c))) {
+  if (remainder === "" || !components.every((c) => IMAGE_PATH_COMPONENT.test(c))) {
     throw new InvalidImageReferenceError(
       `Image reference "${raw}" has an invalid repository "${remainder}"`,
     );
@@ -87,14 +81,14 @@ export function parseImageReference(raw: unknown): ImageReference {
   if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
   const repository =
     registry === DOCKER_HUB && components.length === 1 ? `library/${remainder}` : remainder;
-  const ecrMatch = ECR_HOST.exec(registry);
+  const ecr = ECR_REGISTRY_HOST.exec(registry)?.groups;
   return {
     raw,
     registry,
     repository,
     ...(tag !== undefined && { tag }),
     ...(digest !== undefined && { digest }),
-    ...(ecrMatch && { ecr: { accountId: ecrMatch[1] as string, region: ecrMatch[2] as string } }),
+    ...(ecr && { ecr: { accountId: ecr.accountId as string, region: ecr.region as string } }),
   };
 }
 

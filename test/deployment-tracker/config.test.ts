@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isLoopbackHost, loadConfig } from "../../functions/deployment-tracker/config.js";
-import { DEFAULT_ENDPOINT_URL } from "../../functions/deployment-tracker/constants.js";
+import { Defaults } from "../../functions/deployment-tracker/contract.js";
 import { ConfigurationError } from "../../functions/deployment-tracker/errors.js";
 import { SECRET_ARN } from "./helpers.js";
 
-const base = { ENDPOINT_URL: DEFAULT_ENDPOINT_URL, API_KEY_SECRET_ARN: SECRET_ARN };
+const base = { ENDPOINT_URL: Defaults.ENDPOINT_URL, API_KEY_SECRET_ARN: SECRET_ARN };
 
 describe("loadConfig", () => {
   it("returns the defaults when only the required variables are set", () => {
@@ -13,12 +13,13 @@ describe("loadConfig", () => {
 
     // Assess
     expect(config).toEqual({
-      endpointUrl: new URL(DEFAULT_ENDPOINT_URL),
+      endpointUrl: new URL(Defaults.ENDPOINT_URL),
       apiKeySecretArn: SECRET_ARN,
       apiKeyHeader: "x-cardinalhq-api-key",
       requestTimeoutMs: 10_000,
       deliveryMaxAttempts: 4,
       secretCacheTtlSeconds: 300,
+      serviceName: "deployment-tracker",
     });
   });
 

@@ -66,6 +66,7 @@ export const config = (overrides: Partial<TrackerConfig> = {}): TrackerConfig =>
   requestTimeoutMs: 1000,
   deliveryMaxAttempts: 3,
   secretCacheTtlSeconds: 300,
+  serviceName: "deployment-tracker",
   ...overrides,
 });
 

@@ -9,6 +9,7 @@ const VARIABLES = [
   "IMAGE_PIN",
   "DRY_RUN",
   "ALLOWED_REGIONS",
+  "POWERTOOLS_SERVICE_NAME",
 ];
 
 describe("readConfig", () => {
@@ -30,6 +31,7 @@ describe("readConfig", () => {
       optInTagKey: "ecs-deployments:follow",
       imagePin: "tag-and-digest",
       dryRun: false,
+      serviceName: "ecr-deployer",
     });
   });
 
@@ -41,6 +43,7 @@ describe("readConfig", () => {
     vi.stubEnv("IMAGE_PIN", "digest");
     vi.stubEnv("DRY_RUN", "TRUE");
     vi.stubEnv("ALLOWED_REGIONS", "eu-west-1,us-east-1");
+    vi.stubEnv("POWERTOOLS_SERVICE_NAME", "platform-ecr-deployer");
 
     // Act
     const config = readConfig();
@@ -53,6 +56,7 @@ describe("readConfig", () => {
       defaultTagPattern: "main-*",
       imagePin: "digest",
       dryRun: true,
+      serviceName: "platform-ecr-deployer",
     });
   });
 

@@ -84,6 +84,7 @@ export function config(overrides: Partial<DeployerConfig> = {}): DeployerConfig 
     optInTagKey: "ecs-deployments:follow",
     imagePin: "tag-and-digest",
     dryRun: false,
+    serviceName: "ecr-deployer",
     ...overrides,
   };
 }

@@ -1,0 +1,41 @@
+/**
+ * The grammars of AWS names, written once: the functions, the CLI, the constructs' prop
+ * checks and the module's variable validations all use these. Dependency-free.
+ */
+
+/** An AWS region name (`eu-west-1`). */
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** A 12-digit AWS account ID. */
+export const ACCOUNT_ID = /^\d{12}$/;
+
+/** An ECS cluster name. */
+export const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** An ECS service name: the same grammar as a cluster name. */
+export const SERVICE_NAME = CLUSTER_NAME;
+
+// Docker's own grammar (distribution/reference): lowercase components separated by `._`, `__` or dashes.
+const PATH_COMPONENT_SOURCE = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+
+/** One `/`-separated component of an image repository path. */
+export const IMAGE_PATH_COMPONENT = new RegExp(`^${PATH_COMPONENT_SOURCE}$`);
+
+/** An ECR repository name: lowercase path components (the same grammar as image references). */
+export const ECR_REPOSITORY_NAME = new RegExp(
+  `^(?:${PATH_COMPONENT_SOURCE}\\/)*${PATH_COMPONENT_SOURCE}$`,
+);
+
+/** An image tag. */
+export const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+
+/** A `sha256:` image digest. */
+export const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** The host of an ECR private registry: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`. */
+export const ECR_REGISTRY_HOST = new RegExp(
+  `^(?<accountId>\\d{12})\\.dkr\\.ecr(?:-fips)?\\.(?<region>${REGION.source.slice(1, -1)})\\.amazonaws\\.com(?:\\.cn)?$`,
+);
+
+/** An IAM role ARN. */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
