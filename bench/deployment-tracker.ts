@@ -20,6 +20,7 @@ import {
   ListServiceDeploymentsCommand,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
+import { Defaults, EnvVar } from "../functions/deployment-tracker/contract.js";
 import { createHandler } from "../functions/deployment-tracker/tracker.js";
 import { bundleFunction, ROOT } from "../scripts/bundle.js";
 import {
@@ -51,8 +52,9 @@ async function sizeAndColdStart(): Promise<void> {
     });
 
   // The bundle reads its configuration at import; give it a valid one (children inherit env).
-  process.env.ENDPOINT_URL = "https://app.cardinalhq.io/_/chip/workloads";
-  process.env.API_KEY_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:bench-AbCdEf`;
+  process.env[EnvVar.ENDPOINT_URL] = Defaults.ENDPOINT_URL;
+  process.env[EnvVar.API_KEY_SECRET_ARN] =
+    `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:bench-AbCdEf`;
   process.env.AWS_REGION = REGION;
   try {
     const cold = coldLoad(bundle);

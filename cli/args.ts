@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_NAME_PREFIX, NAME_PREFIX_PATTERN, REGION_PATTERN } from "./constants.js";
+import { DEFAULT_NAME_PREFIX, NAME_PREFIX } from "../functions/shared/contract.js";
+import { REGION } from "../functions/shared/grammar.js";
 import { UsageError } from "./errors.js";
 import type { GlobalOptions, OptionSpec } from "./types.js";
 
@@ -74,13 +75,13 @@ export function parseCommandArgs(
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const region = values.region as string | undefined;
-  if (region !== undefined && !REGION_PATTERN.test(region)) {
+  if (region !== undefined && !REGION.test(region)) {
     throw new UsageError(`--region must be an AWS region such as eu-west-1, got "${region}"`, {
       ...(command && { command }),
     });
   }
   const namePrefix = (values["name-prefix"] as string | undefined) ?? DEFAULT_NAME_PREFIX;
-  if (!NAME_PREFIX_PATTERN.test(namePrefix)) {
+  if (!NAME_PREFIX.test(namePrefix)) {
     throw new UsageError(
       `--name-prefix must be 1-32 letters, digits, '-' or '_' (the module's name_prefix), got "${namePrefix}"`,
       { ...(command && { command }) },

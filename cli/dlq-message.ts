@@ -1,5 +1,5 @@
+import { functionNameOfArn } from "../functions/shared/arn.js";
 import { FAILURE_CONDITIONS } from "./constants.js";
-import { functionNameOfArn } from "./names.js";
 
 /** The SQS message attributes EventBridge adds to events it could not deliver. */
 export type MessageAttributes = Readonly<Record<string, string | undefined>>;

@@ -2,11 +2,11 @@
  * Errors of the CLI. Each carries the exit code it ends the process with, so `run` maps
  * errors to exit codes in one place.
  */
-import { EXIT } from "./constants.js";
+import { ExitCode } from "./constants.js";
 
 /** Base error of the CLI: its message is shown to the user as is. */
 export class CliError extends Error {
-  public readonly exitCode: number = EXIT.failure;
+  public readonly exitCode: number = ExitCode.FAILURE;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "CliError";
@@ -15,7 +15,7 @@ export class CliError extends Error {
 
 /** The command line is wrong (unknown option, missing or invalid value). Exit code 2. */
 export class UsageError extends CliError {
-  public override readonly exitCode: number = EXIT.usage;
+  public override readonly exitCode: number = ExitCode.USAGE;
   /** The command whose help the user should read, if known. */
   public readonly command: string | undefined;
   constructor(message: string, options?: ErrorOptions & { command?: string }) {

@@ -1,15 +1,16 @@
+import { TrackedEvent } from "../functions/deployment-tracker/contract.js";
 import { parseServiceArn } from "../functions/shared/arn.js";
-import { DEPLOYMENT_EVENT, DEPLOYMENT_STATUS } from "./constants.js";
+import { DeploymentStatus as StatusFields } from "./constants.js";
 
 /** The statuses test-event can send. */
-export type DeploymentStatus = keyof typeof DEPLOYMENT_STATUS;
+export type DeploymentStatus = keyof typeof StatusFields;
 
 /** An `ECS Deployment State Change` event, as EventBridge delivers it. */
 export interface DeploymentStateChangeEvent {
   readonly version: "0";
   readonly id: string;
-  readonly "detail-type": typeof DEPLOYMENT_EVENT.detailType;
-  readonly source: typeof DEPLOYMENT_EVENT.source;
+  readonly "detail-type": typeof TrackedEvent.DETAIL_TYPE;
+  readonly source: typeof TrackedEvent.SOURCE;
   readonly account: string;
   readonly time: string;
   readonly region: string;
@@ -48,7 +49,7 @@ export function eventTime(date: Date): string {
  */
 export function buildDeploymentEvent(input: DeploymentEventInput): DeploymentStateChangeEvent {
   const service = parseServiceArn(input.serviceArn);
-  const { eventType, eventName } = DEPLOYMENT_STATUS[input.status];
+  const { eventType, eventName } = StatusFields[input.status];
   const time = eventTime(input.now);
   const reason =
     input.status === "COMPLETED"
@@ -57,8 +58,8 @@ export function buildDeploymentEvent(input: DeploymentEventInput): DeploymentSta
   return {
     version: "0",
     id: input.id,
-    "detail-type": DEPLOYMENT_EVENT.detailType,
-    source: DEPLOYMENT_EVENT.source,
+    "detail-type": TrackedEvent.DETAIL_TYPE,
+    source: TrackedEvent.SOURCE,
     account: service.accountId,
     time,
     region: service.region,

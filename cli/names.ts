@@ -1,4 +1,12 @@
-import { DLQ_SUFFIX, FUNCTION_SUFFIX } from "./constants.js";
+import { NAME_SUFFIX as TRACKER_SUFFIX } from "../functions/deployment-tracker/contract.js";
+import { NAME_SUFFIX as DEPLOYER_SUFFIX } from "../functions/ecr-deployer/contract.js";
+import { DLQ_SUFFIX } from "../functions/shared/contract.js";
+
+/** What the module appends to `name_prefix` for each function (rules carry the same names). */
+const FUNCTION_SUFFIX = {
+  tracker: TRACKER_SUFFIX,
+  deployer: DEPLOYER_SUFFIX,
+} as const;
 
 /** The module's functions, by the short names the CLI accepts. */
 export type FunctionKind = keyof typeof FUNCTION_SUFFIX;
@@ -17,10 +25,4 @@ export function dlqName(functionName: string): string {
 export function resolveFunctionName(value: string, namePrefix: string): string {
   if (value === "tracker" || value === "deployer") return functionName(namePrefix, value);
   return value;
-}
-
-/** The function name inside a Lambda function ARN (qualifier dropped), or the value itself. */
-export function functionNameOfArn(value: string): string {
-  const parts = value.split(":");
-  return parts[0] === "arn" && parts[5] === "function" && parts[6] ? parts[6] : value;
 }

@@ -4,7 +4,7 @@ import { defaultClients } from "./clients.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { redriveCommand } from "./commands/redrive.js";
 import { testEventCommand } from "./commands/test-event.js";
-import { EXIT, TOOL } from "./constants.js";
+import { ExitCode, TOOL } from "./constants.js";
 import { CliError, describeError, UsageError } from "./errors.js";
 import { probeUrl } from "./http.js";
 import type { Command, Deps } from "./types.js";
@@ -61,7 +61,7 @@ export async function run(argv: readonly string[], deps: Deps = defaultDeps()): 
       const parsed = parseCommandArgs(undefined, rest, {});
       if (parsed.help) {
         output.out(toolHelp());
-        return EXIT.ok;
+        return ExitCode.OK;
       }
       throw new UsageError("No command given");
     }
@@ -74,7 +74,7 @@ export async function run(argv: readonly string[], deps: Deps = defaultDeps()): 
     const parsed = parseCommandArgs(name, rest, command.options);
     if (parsed.help) {
       output.out(command.help);
-      return EXIT.ok;
+      return ExitCode.OK;
     }
     return await command.run({ deps, global: parsed.global, values: parsed.values });
   } catch (error) {
@@ -83,10 +83,10 @@ export async function run(argv: readonly string[], deps: Deps = defaultDeps()): 
       const known = COMMANDS.some((candidate) => candidate.name === command);
       output.err(`${TOOL}: ${error.message}`);
       output.err(`Run "${TOOL} ${known ? `${command} ` : ""}--help" for usage.`);
-      return EXIT.usage;
+      return ExitCode.USAGE;
     }
     output.err(`${TOOL}: ${describeError(error)}`);
     if (debug && error instanceof Error && error.stack) output.err(error.stack);
-    return error instanceof CliError ? error.exitCode : EXIT.failure;
+    return error instanceof CliError ? error.exitCode : ExitCode.FAILURE;
   }
 }

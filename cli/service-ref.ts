@@ -1,4 +1,5 @@
 import { parseServiceArn } from "../functions/shared/arn.js";
+import { CLUSTER_NAME, SERVICE_NAME } from "../functions/shared/grammar.js";
 import { UsageError } from "./errors.js";
 
 /** How the user named a service, resolved to what DescribeServices takes. */
@@ -11,7 +12,6 @@ export interface ServiceReference {
   readonly region: string | undefined;
 }
 
-const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const COMMAND = "test-event";
 
 /**
@@ -21,7 +21,7 @@ const COMMAND = "test-event";
  * @throws {UsageError} when the value is none of these or contradicts `--cluster`.
  */
 export function parseServiceReference(value: string, cluster?: string): ServiceReference {
-  if (cluster !== undefined && !NAME.test(cluster)) {
+  if (cluster !== undefined && !CLUSTER_NAME.test(cluster)) {
     throw new UsageError(`--cluster must be a cluster name, got "${cluster}"`, {
       command: COMMAND,
     });
@@ -49,7 +49,11 @@ export function parseServiceReference(value: string, cluster?: string): ServiceR
     };
   }
   const parts = value.split("/");
-  if (parts.length === 2 && NAME.test(parts[0] as string) && NAME.test(parts[1] as string)) {
+  if (
+    parts.length === 2 &&
+    CLUSTER_NAME.test(parts[0] as string) &&
+    SERVICE_NAME.test(parts[1] as string)
+  ) {
     const [inValue, service] = parts as [string, string];
     if (cluster !== undefined && cluster !== inValue) {
       throw new UsageError(`--cluster ${cluster} contradicts the cluster in "${value}"`, {
@@ -58,7 +62,8 @@ export function parseServiceReference(value: string, cluster?: string): ServiceR
     }
     return { cluster: inValue, service, region: undefined };
   }
-  if (parts.length === 1 && NAME.test(value)) return { cluster, service: value, region: undefined };
+  if (parts.length === 1 && SERVICE_NAME.test(value))
+    return { cluster, service: value, region: undefined };
   throw new UsageError(
     `--service must be a service ARN, cluster/service or a service name, got "${value}"`,
     { command: COMMAND },

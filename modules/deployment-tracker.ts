@@ -2,6 +2,8 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
+import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/deployment-tracker/contract.js";
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
   both,
   commonFunctionProps,
@@ -17,16 +19,18 @@ import { trackerEventPattern } from "./patterns.js";
 import { attr } from "./terraform.js";
 import { checkEach, checkOneOf, checkPattern, InvalidPropError, PATTERNS } from "./validation.js";
 
-/** The seed's receiver: Cardinal's workloads API. */
-export const DEFAULT_ENDPOINT_URL = "https://app.cardinalhq.io/_/chip/workloads";
-/** The seed's API key header. */
-export const DEFAULT_API_KEY_HEADER = "x-cardinalhq-api-key";
+/** The default receiver: Cardinal's workloads API. */
+export const DEFAULT_ENDPOINT_URL = Defaults.ENDPOINT_URL;
+/** The default API key header. */
+export const DEFAULT_API_KEY_HEADER = Defaults.API_KEY_HEADER;
+/** The function name when none is given. */
+export const DEFAULT_TRACKER_FUNCTION_NAME = `ecs-${NAME_SUFFIX}`;
 
 /** Properties of {@link DeploymentTracker}. */
 export interface DeploymentTrackerProps extends FunctionCommonProps {
   /**
    * The function name; names its role, log group, rule, DLQ and secret too.
-   * @default "ecs-deployment-tracker"
+   * @default DEFAULT_TRACKER_FUNCTION_NAME ("ecs-deployment-tracker")
    */
   readonly functionName?: string;
   /** The deployment package. */
@@ -106,12 +110,12 @@ export class DeploymentTracker extends Construct {
       PATTERNS.accountId,
       "a 12-digit AWS account ID",
     );
-    checkOneOf("logLevel", props.logLevel, ["DEBUG", "INFO", "WARN", "ERROR"]);
+    checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
     if (props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
       throw new InvalidPropError("apiKeySecretArn is required when createApiKeySecret is false");
     }
     const enabled = props.enabled ?? true;
-    const name = props.functionName ?? "ecs-deployment-tracker";
+    const name = props.functionName ?? DEFAULT_TRACKER_FUNCTION_NAME;
     const createSecret = both(enabled, props.createApiKeySecret ?? true);
     const tags = props.tags ?? {};
     const kms = props.kmsKeyArn;
@@ -168,11 +172,11 @@ export class DeploymentTracker extends Construct {
         "Records finished ECS deployments with their image digests and POSTs them to an HTTP API.",
       code: props.code,
       environment: {
-        ENDPOINT_URL: props.endpointUrl ?? DEFAULT_ENDPOINT_URL,
-        API_KEY_HEADER: props.apiKeyHeader ?? DEFAULT_API_KEY_HEADER,
-        API_KEY_SECRET_ARN: this.apiKeySecretArn,
-        POWERTOOLS_SERVICE_NAME: name,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+        [EnvVar.ENDPOINT_URL]: props.endpointUrl ?? Defaults.ENDPOINT_URL,
+        [EnvVar.API_KEY_HEADER]: props.apiKeyHeader ?? Defaults.API_KEY_HEADER,
+        [EnvVar.API_KEY_SECRET_ARN]: this.apiKeySecretArn,
+        [PowertoolsEnvVar.SERVICE_NAME]: name,
+        [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
       },
       eventPattern,
       ruleDescription: "ECS service deployments that finished",

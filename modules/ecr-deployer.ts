@@ -2,6 +2,13 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
+  Defaults,
+  EnvVar,
+  NAME_SUFFIX,
+  IMAGE_PIN_MODES as PIN_MODES,
+} from "../functions/ecr-deployer/contract.js";
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, PowertoolsEnvVar } from "../functions/shared/contract.js";
+import {
   both,
   commonFunctionProps,
   countOf,
@@ -17,15 +24,19 @@ import { addressOf, listExpr } from "./terraform.js";
 import { checkEach, checkOneOf, PATTERNS } from "./validation.js";
 
 /** The service tag whose value is the image-tag pattern a service follows. */
-export const DEFAULT_OPT_IN_TAG_KEY = "ecs-deployments:follow";
+export const DEFAULT_OPT_IN_TAG_KEY = Defaults.OPT_IN_TAG_KEY;
 /** How the new revision references the pushed image. */
-export const IMAGE_PIN_MODES = ["tag-and-digest", "digest", "tag"] as const;
+export const IMAGE_PIN_MODES = PIN_MODES;
+/** How the new revision references the pushed image when nothing is said. */
+export const DEFAULT_IMAGE_PIN = Defaults.IMAGE_PIN;
+/** The function name when none is given. */
+export const DEFAULT_DEPLOYER_FUNCTION_NAME = `ecs-${NAME_SUFFIX}`;
 
 /** Properties of {@link EcrDeployer}. */
 export interface EcrDeployerProps extends FunctionCommonProps {
   /**
    * The function name; names its role, log group, rule and DLQ too.
-   * @default "ecs-ecr-deployer"
+   * @default DEFAULT_DEPLOYER_FUNCTION_NAME ("ecs-ecr-deployer")
    */
   readonly functionName?: string;
   /** The deployment package. */
@@ -47,7 +58,7 @@ export interface EcrDeployerProps extends FunctionCommonProps {
   readonly defaultTagPattern?: string;
   /**
    * How the new image is referenced: `tag-and-digest`, `digest` or `tag`.
-   * @default "tag-and-digest"
+   * @default DEFAULT_IMAGE_PIN ("tag-and-digest")
    */
   readonly imagePin?: string;
   /**
@@ -95,9 +106,9 @@ export class EcrDeployer extends Construct {
     checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
     checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
     checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
-    checkOneOf("logLevel", props.logLevel, ["DEBUG", "INFO", "WARN", "ERROR"]);
+    checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
     const enabled = props.enabled ?? true;
-    const name = props.functionName ?? "ecs-ecr-deployer";
+    const name = props.functionName ?? DEFAULT_DEPLOYER_FUNCTION_NAME;
     const clusters = props.allowedClusters ?? [];
     const p = props.partition;
     const account = props.accountId;
@@ -109,7 +120,7 @@ export class EcrDeployer extends Construct {
         Fn.formatlist("arn:%s:ecs:*:%s:cluster/%s", [p, account, clusters]),
       ),
     );
-    const dryRun = props.dryRun ?? false;
+    const dryRun = props.dryRun ?? Defaults.DRY_RUN;
 
     const passRole = new DataAwsIamPolicyDocument(this, "pass_role_policy", {
       count: countOf(both(enabled, not(isEmpty(props.passableRoleArns ?? [])))),
@@ -135,14 +146,15 @@ export class EcrDeployer extends Construct {
       description: "Rolls images pushed to ECR out to the ECS services that follow the repository.",
       code: props.code,
       environment: {
-        ALLOWED_CLUSTERS: Fn.join(",", clusters),
-        ALLOWED_REGIONS: Fn.join(",", props.regions),
-        OPT_IN_TAG_KEY: props.optInTagKey ?? DEFAULT_OPT_IN_TAG_KEY,
-        DEFAULT_TAG_PATTERN: props.defaultTagPattern ?? "",
-        IMAGE_PIN: props.imagePin ?? "tag-and-digest",
-        DRY_RUN: typeof dryRun === "boolean" ? String(dryRun) : Token.asString(Fn.tostring(dryRun)),
-        POWERTOOLS_SERVICE_NAME: name,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+        [EnvVar.ALLOWED_CLUSTERS]: Fn.join(",", clusters),
+        [EnvVar.ALLOWED_REGIONS]: Fn.join(",", props.regions),
+        [EnvVar.OPT_IN_TAG_KEY]: props.optInTagKey ?? Defaults.OPT_IN_TAG_KEY,
+        [EnvVar.DEFAULT_TAG_PATTERN]: props.defaultTagPattern ?? Defaults.DEFAULT_TAG_PATTERN,
+        [EnvVar.IMAGE_PIN]: props.imagePin ?? Defaults.IMAGE_PIN,
+        [EnvVar.DRY_RUN]:
+          typeof dryRun === "boolean" ? String(dryRun) : Token.asString(Fn.tostring(dryRun)),
+        [PowertoolsEnvVar.SERVICE_NAME]: name,
+        [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
       },
       eventPattern: deployerEventPattern(),
       ruleDescription: "Successful tagged pushes to ECR",

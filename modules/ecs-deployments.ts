@@ -3,15 +3,29 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Fn, Op, TerraformLocal, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
+import { NAME_SUFFIX as TRACKER_SUFFIX } from "../functions/deployment-tracker/contract.js";
+import { NAME_SUFFIX as DEPLOYER_SUFFIX } from "../functions/ecr-deployer/contract.js";
+import {
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_NAME_PREFIX,
+  LOG_LEVELS,
+  NAME_PREFIX,
+} from "../functions/shared/contract.js";
+import { CLUSTER_NAME, REGION as REGION_NAME } from "../functions/shared/grammar.js";
 import {
   DEFAULT_API_KEY_HEADER,
   DEFAULT_ENDPOINT_URL,
   DeploymentTracker,
 } from "./deployment-tracker.js";
-import { DEFAULT_OPT_IN_TAG_KEY, EcrDeployer, IMAGE_PIN_MODES } from "./ecr-deployer.js";
+import {
+  DEFAULT_IMAGE_PIN,
+  DEFAULT_OPT_IN_TAG_KEY,
+  EcrDeployer,
+  IMAGE_PIN_MODES,
+} from "./ecr-deployer.js";
 import { isEmpty, type LambdaCode, not } from "./event-driven-function.js";
 import { EventForwardingRole } from "./event-forwarding-role.js";
-import { addressOf, listExpr, ModuleStack, output } from "./terraform.js";
+import { addressOf, listExpr, ModuleStack, output, terraformRegex } from "./terraform.js";
 import { LOG_RETENTION_DAYS } from "./validation.js";
 
 /** Deployment packages of the module's functions. */
@@ -20,7 +34,7 @@ export interface ModuleCode {
   readonly ecrDeployer: LambdaCode;
 }
 
-const REGION = "^[a-z]{2}(-[a-z]+)+-\\\\d$";
+const REGION = terraformRegex(REGION_NAME);
 
 /**
  * The publishable root module: every user choice is a Terraform variable evaluated at
@@ -34,10 +48,10 @@ export class EcsDeploymentsModule extends ModuleStack {
     const namePrefix = new TerraformVariable(this, "name_prefix", {
       description: "The prefix of every resource name (functions, roles, rules, queues, secret).",
       type: "string",
-      default: "ecs-deployments",
+      default: DEFAULT_NAME_PREFIX,
       validation: [
         {
-          condition: `\${can(regex("^[a-zA-Z0-9_-]{1,32}$", var.name_prefix))}`,
+          condition: `\${can(regex("${terraformRegex(NAME_PREFIX)}", var.name_prefix))}`,
           errorMessage: "The name_prefix must be 1-32 characters of letters, digits, '-' and '_'.",
         },
       ],
@@ -81,11 +95,11 @@ export class EcsDeploymentsModule extends ModuleStack {
     const logLevel = new TerraformVariable(this, "log_level", {
       description: "The functions' log level: DEBUG, INFO, WARN or ERROR.",
       type: "string",
-      default: "INFO",
+      default: DEFAULT_LOG_LEVEL,
       validation: [
         {
-          condition: `\${contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)}`,
-          errorMessage: "The log_level must be one of DEBUG, INFO, WARN, ERROR.",
+          condition: `\${contains([${LOG_LEVELS.map((level) => JSON.stringify(level)).join(", ")}], var.log_level)}`,
+          errorMessage: `The log_level must be one of ${LOG_LEVELS.join(", ")}.`,
         },
       ],
     });
@@ -202,7 +216,7 @@ export class EcsDeploymentsModule extends ModuleStack {
       default: [],
       validation: [
         {
-          condition: `\${alltrue([for c in var.deployer_allowed_clusters : can(regex("^[A-Za-z0-9_-]{1,255}$", c))])}`,
+          condition: `\${alltrue([for c in var.deployer_allowed_clusters : can(regex("${terraformRegex(CLUSTER_NAME)}", c))])}`,
           errorMessage:
             "Each entry of deployer_allowed_clusters must be a cluster name (letters, digits, '-', '_'), not an ARN.",
         },
@@ -238,7 +252,7 @@ export class EcsDeploymentsModule extends ModuleStack {
       description:
         "The way a new revision references the pushed image: tag-and-digest (repo:tag@sha256:...), digest (repo@sha256:...) or tag (repo:tag; not idempotent: a re-delivered push redeploys).",
       type: "string",
-      default: "tag-and-digest",
+      default: DEFAULT_IMAGE_PIN,
       validation: [
         {
           condition: `\${contains(${JSON.stringify([...IMAGE_PIN_MODES])}, var.deployer_image_pin)}`,
@@ -317,7 +331,7 @@ export class EcsDeploymentsModule extends ModuleStack {
 
     const tracker = new DeploymentTracker(this, "tracker", {
       enabled: createTracker.booleanValue,
-      functionName: `${namePrefix.stringValue}-deployment-tracker`,
+      functionName: `${namePrefix.stringValue}-${TRACKER_SUFFIX}`,
       code: code.deploymentTracker,
       endpointUrl: endpointUrl.stringValue,
       apiKeyHeader: apiKeyHeader.stringValue,
@@ -341,7 +355,7 @@ export class EcsDeploymentsModule extends ModuleStack {
 
     const deployer = new EcrDeployer(this, "deployer", {
       enabled: createDeployer.booleanValue,
-      functionName: `${namePrefix.stringValue}-ecr-deployer`,
+      functionName: `${namePrefix.stringValue}-${DEPLOYER_SUFFIX}`,
       code: code.ecrDeployer,
       allowedClusters: allowedClusters.listValue,
       optInTagKey: optInTagKey.stringValue,

@@ -15,6 +15,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
+import { DLQ_SUFFIX } from "../functions/shared/contract.js";
 import { addressOf, attr, listExpr } from "./terraform.js";
 import {
   checkEach,
@@ -254,7 +255,7 @@ export class EventDrivenFunction extends Construct {
 
     const dlq = new SqsQueue(this, "dlq", {
       count,
-      name: `${name}-dlq`,
+      name: `${name}${DLQ_SUFFIX}`,
       messageRetentionSeconds: 1_209_600, // 14 days, the SQS maximum: time to redrive
       kmsMasterKeyId: props.kmsKeyArn,
       // SQS refuses both at once, and an explicit false still counts as set: managed SSE

@@ -1,20 +1,20 @@
 /**
  * EventBridge patterns of the two rules: literal JSON, one place, so the module, the
- * constructs and the tests all read the same patterns.
+ * constructs and the tests all read the same patterns. The event names come from the
+ * functions' contracts.
  */
-
-/** The `detail-type` of ECS service deployment state changes. */
-export const ECS_DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change";
+import { DeploymentEventName, TrackedEvent } from "../functions/deployment-tracker/contract.js";
+import { EcrEvent, ImageAction } from "../functions/ecr-deployer/contract.js";
 
 /** Deployment tracker: finished service deployments; failed ones (rollbacks) too when asked. */
 export function trackerEventPattern(includeFailed: boolean): string {
   return JSON.stringify({
-    source: ["aws.ecs"],
-    "detail-type": [ECS_DEPLOYMENT_STATE_CHANGE],
+    source: [TrackedEvent.SOURCE],
+    "detail-type": [TrackedEvent.DETAIL_TYPE],
     detail: {
       eventName: includeFailed
-        ? ["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED"]
-        : ["SERVICE_DEPLOYMENT_COMPLETED"],
+        ? [DeploymentEventName.COMPLETED, DeploymentEventName.FAILED]
+        : [DeploymentEventName.COMPLETED],
     },
   });
 }
@@ -25,11 +25,11 @@ export function trackerEventPattern(includeFailed: boolean): string {
  */
 export function deployerEventPattern(): string {
   return JSON.stringify({
-    source: ["aws.ecr"],
-    "detail-type": ["ECR Image Action"],
+    source: [EcrEvent.SOURCE],
+    "detail-type": [EcrEvent.IMAGE_ACTION],
     detail: {
-      "action-type": ["PUSH"],
-      result: ["SUCCESS"],
+      "action-type": [ImageAction.PUSH],
+      result: [ImageAction.SUCCESS],
       "image-tag": [{ exists: true }],
     },
   });

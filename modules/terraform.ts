@@ -69,8 +69,13 @@ export function listExpr(expression: string): string[] {
   return Token.asList(ref(expression));
 }
 
-/** The scope type the module's constructs are built in. */
-export type Scope = Construct;
+/**
+ * A regular expression as the text of a Terraform string literal for `regex()`: its
+ * source with every backslash escaped, so one grammar serves TypeScript and Terraform.
+ */
+export function terraformRegex(pattern: RegExp): string {
+  return pattern.source.replaceAll("\\", "\\\\");
+}
 
 /**
  * A module output named `name`. Outputs share the construct namespace with variables,

@@ -3,6 +3,7 @@
  * expressions) are skipped: the module's variable validations check those at plan time.
  */
 import { Token } from "cdktf";
+import { ACCOUNT_ID, CLUSTER_NAME, IAM_ROLE_ARN, REGION } from "../functions/shared/grammar.js";
 
 /** Raised when a construct prop is invalid; the message names the prop, the limit and the value. */
 export class InvalidPropError extends Error {
@@ -69,10 +70,10 @@ export function checkEach(
 
 /** Patterns shared by the constructs and mirrored by the module's variable validations. */
 export const PATTERNS = {
-  region: /^[a-z]{2}(-[a-z]+)+-\d$/,
-  clusterName: /^[A-Za-z0-9_-]{1,255}$/,
-  roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
-  accountId: /^\d{12}$/,
+  region: REGION,
+  clusterName: CLUSTER_NAME,
+  roleArn: IAM_ROLE_ARN,
+  accountId: ACCOUNT_ID,
   https: /^https:\/\/[^\s/?#]+[^\s]*$/,
   headerName: /^[A-Za-z0-9-]{1,64}$/,
   // Room for the longest suffix we add ("-deployment-tracker-forward" fits in 64).

@@ -25,6 +25,12 @@ import {
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yauzl from "yauzl";
 import { buildDeploymentEvent } from "../cli/event.js";
+import {
+  Defaults as TrackerDefaults,
+  EnvVar as TrackerEnv,
+} from "../functions/deployment-tracker/contract.js";
+import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contract.js";
+import { PowertoolsEnvVar } from "../functions/shared/contract.js";
 import { MODULE_DIR } from "../main.js";
 import {
   ecrPushEvent,
@@ -251,12 +257,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const deployer = await loadShippedHandler(
       "ecr-deployer",
       {
-        POWERTOOLS_SERVICE_NAME: "demo-ecr-deployer",
-        POWERTOOLS_LOG_LEVEL: "ERROR",
-        ALLOWED_CLUSTERS: CLUSTER,
-        ALLOWED_REGIONS: REGION,
-        IMAGE_PIN: "tag-and-digest",
-        DRY_RUN: "false",
+        [PowertoolsEnvVar.SERVICE_NAME]: "demo-ecr-deployer",
+        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
+        [DeployerEnv.ALLOWED_CLUSTERS]: CLUSTER,
+        [DeployerEnv.ALLOWED_REGIONS]: REGION,
+        [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
+        [DeployerEnv.DRY_RUN]: "false",
       },
       workDir,
     );
@@ -308,12 +314,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const tracker = await loadShippedHandler(
       "deployment-tracker",
       {
-        POWERTOOLS_SERVICE_NAME: "demo-deployment-tracker",
-        POWERTOOLS_LOG_LEVEL: "ERROR",
-        ENDPOINT_URL: sink.url,
-        ALLOW_INSECURE_LOOPBACK_ENDPOINT: "true",
-        API_KEY_SECRET_ARN: secret.ARN as string,
-        API_KEY_HEADER: "x-cardinalhq-api-key",
+        [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
+        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
+        [TrackerEnv.ENDPOINT_URL]: sink.url,
+        [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
+        [TrackerEnv.API_KEY_SECRET_ARN]: secret.ARN as string,
+        [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
       },
       workDir,
     );

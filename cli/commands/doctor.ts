@@ -1,5 +1,6 @@
+import { EnvVar } from "../../functions/deployment-tracker/contract.js";
 import { oneOf } from "../args.js";
-import { EXIT, TOOL } from "../constants.js";
+import { ExitCode, TOOL } from "../constants.js";
 import { gatherFunctionFacts } from "../doctor/facts.js";
 import type { Check } from "../doctor/types.js";
 import { functionVerdicts, isHealthy, nothingInstalled } from "../doctor/verdicts.js";
@@ -25,7 +26,7 @@ export const doctorCommand: Command = {
 Checks the module's resources in one region: each function exists and is Active; its
 EventBridge rule exists, is ENABLED and targets it; its resource policy lets EventBridge
 invoke it from the rule; its DLQ exists and is empty. For the tracker also: the secret in
-API_KEY_SECRET_ARN exists and has a value (the value is never printed), and ENDPOINT_URL
+${EnvVar.API_KEY_SECRET_ARN} exists and has a value (the value is never printed), and ${EnvVar.ENDPOINT_URL}
 is https and answers a HEAD request within 5 s. A function that is not deployed is
 reported as not installed, which is not a failure unless --require names it.
 
@@ -69,6 +70,6 @@ Examples:
       const failures = checks.filter((check) => check.status === "fail").length;
       deps.output.out(healthy ? "\nNo problems found." : `\n${failures} problem(s) found.`);
     }
-    return healthy ? EXIT.ok : EXIT.failure;
+    return healthy ? ExitCode.OK : ExitCode.FAILURE;
   },
 };

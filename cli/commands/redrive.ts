@@ -9,7 +9,7 @@ import {
   releaseMessages,
   stringAttributes,
 } from "../aws/sqs.js";
-import { EXIT, REDRIVE, TOOL } from "../constants.js";
+import { ExitCode, REDRIVE, TOOL } from "../constants.js";
 import { classifyDlqMessage, type DlqMessage, describeEvent } from "../dlq-message.js";
 import { CliError, describeError, isAwsError, isAwsErrorNamed, NotFoundError } from "../errors.js";
 import { dlqName, resolveFunctionName } from "../names.js";
@@ -256,7 +256,7 @@ Examples:
         `redriven ${summary.redriven}, failed ${summary.failed}, skipped ${summary.skipped}, remaining in queue ${summary.remaining}`,
       );
     }
-    if (summary.failed > 0) return EXIT.failure;
-    return EXIT.ok;
+    if (summary.failed > 0) return ExitCode.FAILURE;
+    return ExitCode.OK;
   },
 };

@@ -1,7 +1,7 @@
 import { oneOf, requiredString } from "../args.js";
 import { describeServiceDeployment } from "../aws/ecs.js";
 import { invokeSync } from "../aws/lambda.js";
-import { EXIT, TOOL } from "../constants.js";
+import { ExitCode, TOOL } from "../constants.js";
 import { UsageError } from "../errors.js";
 import { buildDeploymentEvent, type DeploymentStatus } from "../event.js";
 import { functionName } from "../names.js";
@@ -78,7 +78,7 @@ Examples:
     });
     if (values.invoke !== true) {
       output.out(JSON.stringify(global.json ? { event } : event, null, 2));
-      return EXIT.ok;
+      return ExitCode.OK;
     }
 
     if (!global.json) {
@@ -99,6 +99,6 @@ Examples:
         `✘ ${target} failed (FunctionError ${invocation.functionError}): ${invocation.error}`,
       );
     }
-    return invocation.ok ? EXIT.ok : EXIT.failure;
+    return invocation.ok ? ExitCode.OK : ExitCode.FAILURE;
   },
 };

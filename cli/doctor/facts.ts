@@ -1,8 +1,9 @@
+import { EnvVar } from "../../functions/deployment-tracker/contract.js";
 import { findRule } from "../aws/eventbridge.js";
 import { findFunction, findFunctionPolicy } from "../aws/lambda.js";
 import { secretState } from "../aws/secrets.js";
 import { findQueueUrl, queueDepth } from "../aws/sqs.js";
-import { PROBE_TIMEOUT_MS, TRACKER_ENV } from "../constants.js";
+import { PROBE_TIMEOUT_MS } from "../constants.js";
 import { describeError, isAwsError } from "../errors.js";
 import { dlqName, type FunctionKind, functionName } from "../names.js";
 import type { AwsClients, HttpProbe } from "../types.js";
@@ -61,10 +62,10 @@ export async function gatherFunctionFacts(
   const facts: FunctionFacts = { kind, functionName: name, function: fn, rule, policy, dlq };
   if (kind !== "tracker") return facts;
   const variables = fn.value.Environment?.Variables ?? {};
-  const secretArn = variables[TRACKER_ENV.apiKeySecretArn] || undefined;
+  const secretArn = variables[EnvVar.API_KEY_SECRET_ARN] || undefined;
   const [state, endpoint] = await Promise.all([
     secretArn ? lookup(() => secretState(clients.secrets, secretArn)) : Promise.resolve(undefined),
-    endpointFacts(variables[TRACKER_ENV.endpointUrl] || undefined, probe),
+    endpointFacts(variables[EnvVar.ENDPOINT_URL] || undefined, probe),
   ]);
   return {
     ...facts,

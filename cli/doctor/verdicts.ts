@@ -1,5 +1,8 @@
-import { TOOL, TRACKER_ENV } from "../constants.js";
-import { functionNameOfArn } from "../names.js";
+import { EnvVar } from "../../functions/deployment-tracker/contract.js";
+import { functionNameOfArn, unqualifiedFunctionArn } from "../../functions/shared/arn.js";
+import { DEFAULT_NAME_PREFIX } from "../../functions/shared/contract.js";
+import { TOOL } from "../constants.js";
+import { dlqName } from "../names.js";
 import { allowsEventBridgeRule } from "./policy.js";
 import type { Check, FunctionFacts } from "./types.js";
 
@@ -19,8 +22,7 @@ function regionFlag(region: string | undefined): string {
 
 function sameFunction(targetArn: string, functionArn: string | undefined): boolean {
   if (!functionArn) return false;
-  const base = (arn: string) => arn.split(":").slice(0, 7).join(":");
-  return base(targetArn) === base(functionArn);
+  return unqualifiedFunctionArn(targetArn) === unqualifiedFunctionArn(functionArn);
 }
 
 function ruleChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
@@ -103,7 +105,7 @@ function ruleChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
 
 function dlqChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
   const dlq = facts.dlq;
-  const name = `${facts.functionName}-dlq`;
+  const name = dlqName(facts.functionName);
   if (!dlq) return [];
   if (!dlq.ok) {
     return [
@@ -128,7 +130,7 @@ function dlqChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
   if (dlq.value.depth === 0)
     return [{ status: "pass", subject: `queue ${name}`, message: "is empty" }];
   const prefix =
-    options.namePrefix === "ecs-deployments" ? "" : ` --name-prefix ${options.namePrefix}`;
+    options.namePrefix === DEFAULT_NAME_PREFIX ? "" : ` --name-prefix ${options.namePrefix}`;
   return [
     {
       status: "fail",
@@ -148,7 +150,7 @@ function secretChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
       {
         status: "fail",
         subject,
-        message: `the function has no ${TRACKER_ENV.apiKeySecretArn} variable`,
+        message: `the function has no ${EnvVar.API_KEY_SECRET_ARN} variable`,
         fix: APPLY,
       },
     ];
@@ -198,7 +200,7 @@ function endpointChecks(facts: FunctionFacts): Check[] {
       {
         status: "fail",
         subject,
-        message: `the function has no ${TRACKER_ENV.endpointUrl} variable`,
+        message: `the function has no ${EnvVar.ENDPOINT_URL} variable`,
         fix: APPLY,
       },
     ];
