@@ -20,7 +20,8 @@ import {
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHandler, defaultDependencies } from "../functions/ecr-deployer/index.js";
+import { createHandler } from "../functions/ecr-deployer/deployer.js";
+import { defaultDependencies } from "../functions/ecr-deployer/index.js";
 import { createPacer } from "../functions/ecr-deployer/throttle.js";
 import { bundleFunction, ROOT } from "../scripts/bundle.js";
 import {

@@ -4,8 +4,8 @@ export const RUNTIME = "ecs";
 /** Prefix of ECS deployment ids (`ecs-svc/1234567890123456789`). */
 export const DEPLOYMENT_ID_PREFIX = "ecs-svc/";
 
-/** Retry settings of the AWS SDK clients (attempts per call, adaptive client-side rate limiting). */
-export const AWS_CLIENT_RETRY = { maxAttempts: 5, retryMode: "adaptive" } as const;
+/** Attempts per AWS call, the first included (the SDK's adaptive retry strategy: `retryOptions`). */
+export const AWS_MAX_ATTEMPTS = 5;
 
 /** Page size of ListServiceDeployments (the API maximum); one page is read. */
 export const SERVICE_DEPLOYMENTS_PAGE_SIZE = 100;

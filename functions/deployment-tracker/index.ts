@@ -1,8 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { regionalClients } from "../shared/clients.js";
+import { regionalClients, retryOptions } from "../shared/clients.js";
 import { loadConfig } from "./config.js";
-import { AWS_CLIENT_RETRY } from "./constants.js";
+import { AWS_MAX_ATTEMPTS } from "./constants.js";
 import { createApiKeyReader } from "./secret.js";
 import { createHandler } from "./tracker.js";
 
@@ -19,11 +19,11 @@ const logger = new Logger({ serviceName: config.serviceName });
 export const handler = createHandler({
   config,
   logger,
-  ecsIn: regionalClients((region) => new ECSClient({ region, ...AWS_CLIENT_RETRY })),
+  ecsIn: regionalClients((region) => new ECSClient({ region, ...retryOptions(AWS_MAX_ATTEMPTS) })),
   // The ECR SDK is loaded on first use: with service revisions ECS already gives the digests.
   ecrIn: regionalClients(async (region) => {
     const { ECRClient } = await import("@aws-sdk/client-ecr");
-    return new ECRClient({ region, ...AWS_CLIENT_RETRY });
+    return new ECRClient({ region, ...retryOptions(AWS_MAX_ATTEMPTS) });
   }),
   getApiKey: createApiKeyReader(config.apiKeySecretArn, config.secretCacheTtlSeconds),
 });

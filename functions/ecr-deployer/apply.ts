@@ -3,10 +3,10 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
-import type { Log } from "./discovery.js";
+import { classifyAwsError } from "../shared/aws-errors.js";
 import { ServiceUpdateError } from "./errors.js";
-import { type Pacer, retryOnThrottle, type Sleep } from "./throttle.js";
-import type { DeploymentPlan, UpdatedService } from "./types.js";
+import type { Pacer } from "./throttle.js";
+import type { DeploymentPlan, FailedService, Log, UpdatedService } from "./types.js";
 
 /** What {@link applyPlan} needs. */
 export interface ApplyDependencies {
@@ -16,28 +16,34 @@ export interface ApplyDependencies {
   /** Paces UpdateService (quota: 5/s sustained). */
   readonly updatePacer: Pacer;
   readonly logger: Log;
-  readonly sleep?: Sleep;
 }
 
 /** The outcome of {@link applyPlan}. */
 export interface ApplyResult {
   readonly updated: UpdatedService[];
-  readonly failed: { cluster: string; service: string; error: string }[];
+  readonly failed: FailedService[];
   readonly registered: string[];
+}
+
+/** `<Name>: <message>` of a failed call, and whether a retry of the event may help. */
+function failureOf(error: unknown): { message: string; retryable: boolean } {
+  if (error instanceof ServiceUpdateError)
+    return { message: `${error.name}: ${error.message}`, retryable: error.retryable };
+  const { name, message, retryable } = classifyAwsError(error);
+  return { message: `${name}: ${message}`, retryable };
 }
 
 /**
  * Registers one new revision per task-definition change and moves its services to it,
- * paced to the ECS quotas, backing off when throttled. A failure fails only the services
- * it concerns (a failed registration: all services of that task definition); the rest
- * carry on.
+ * paced to the ECS quotas. Each call is retried by the SDK client alone (see
+ * `retryOptions`); a failure fails only the services it concerns (a failed registration:
+ * all services of that task definition), and the rest carry on.
  */
 export async function applyPlan(
   plan: DeploymentPlan,
   deps: ApplyDependencies,
 ): Promise<ApplyResult> {
   const { ecs, logger } = deps;
-  const retry = deps.sleep ? { sleep: deps.sleep } : {};
   const result: ApplyResult = { updated: [], failed: [], registered: [] };
   for (const change of plan.changes) {
     let target = change.sourceArn;
@@ -45,10 +51,7 @@ export async function applyPlan(
       const input = change.input;
       try {
         await deps.registerPacer.wait();
-        const registered = await retryOnThrottle(
-          () => ecs.send(new RegisterTaskDefinitionCommand(input)),
-          retry,
-        );
+        const registered = await ecs.send(new RegisterTaskDefinitionCommand(input));
         const arn = registered.taskDefinition?.taskDefinitionArn;
         if (arn === undefined)
           throw new ServiceUpdateError("RegisterTaskDefinition returned no task definition ARN");
@@ -60,16 +63,18 @@ export async function applyPlan(
           containers: change.containers,
         });
       } catch (error) {
-        const message = describeError(error);
+        const { message, retryable } = failureOf(error);
         logger.error("Task definition could not be registered", {
           taskDefinition: change.sourceArn,
           error: message,
+          retryable,
         });
         for (const s of change.services) {
           result.failed.push({
             cluster: s.cluster,
             service: s.service,
             error: `RegisterTaskDefinition: ${message}`,
+            retryable,
           });
         }
         continue;
@@ -78,18 +83,14 @@ export async function applyPlan(
     for (const s of change.services) {
       try {
         await deps.updatePacer.wait();
-        await retryOnThrottle(
-          () =>
-            ecs.send(
-              new UpdateServiceCommand({
-                cluster: s.cluster,
-                service: s.serviceArn,
-                taskDefinition: target,
-                // Same revision (IMAGE_PIN=tag and the tag was already referenced): roll anyway.
-                ...(change.input === undefined && { forceNewDeployment: true }),
-              }),
-            ),
-          retry,
+        await ecs.send(
+          new UpdateServiceCommand({
+            cluster: s.cluster,
+            service: s.serviceArn,
+            taskDefinition: target,
+            // Same revision (IMAGE_PIN=tag and the tag was already referenced): roll anyway.
+            ...(change.input === undefined && { forceNewDeployment: true }),
+          }),
         );
         result.updated.push({
           cluster: s.cluster,
@@ -104,24 +105,21 @@ export async function applyPlan(
           to: target,
         });
       } catch (error) {
-        const message = describeError(error);
+        const { message, retryable } = failureOf(error);
         logger.error("Service could not be updated", {
           cluster: s.cluster,
           ecsService: s.service,
           error: message,
+          retryable,
         });
         result.failed.push({
           cluster: s.cluster,
           service: s.service,
           error: `UpdateService: ${message}`,
+          retryable,
         });
       }
     }
   }
   return result;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

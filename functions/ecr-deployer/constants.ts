@@ -9,18 +9,17 @@ export const ApiLimits = {
 } as const;
 
 /**
- * Sustained request rates we keep to (ECS quotas: RegisterTaskDefinition 1/s,
- * UpdateService 5/s per account and region), and retry settings.
+ * The ECS quotas the pacers keep to (sustained calls per second, per account and region,
+ * shared with every other caller), and the attempts of the one retry layer per call: the
+ * SDK client's adaptive retry strategy (`retryOptions`). Nothing retries around it.
  */
 export const Throttle = {
   REGISTER_TASK_DEFINITION_PER_SECOND: 1,
   UPDATE_SERVICE_PER_SECOND: 5,
-  /** SDK attempts per call (adaptive retry mode). */
-  SDK_MAX_ATTEMPTS: 6,
-  /** Extra attempts of our own when the SDK gives up on throttling. */
-  RETRY_ATTEMPTS: 4,
-  RETRY_BASE_DELAY_MS: 1000,
-  RETRY_MAX_DELAY_MS: 20_000,
+  /** Describe and List calls: service reads and task-definition reads are 20/s each. */
+  READ_PER_SECOND: 20,
+  /** Attempts per AWS call, the first included. */
+  MAX_ATTEMPTS: 5,
 } as const;
 
 /** Deployment controllers this function can roll (others are skipped). */

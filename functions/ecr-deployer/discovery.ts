@@ -1,43 +1,37 @@
-import type { Logger } from "@aws-lambda-powertools/logger";
 import { DescribeImagesCommand, type ECRClient, type ImageIdentifier } from "@aws-sdk/client-ecr";
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
-  ListClustersCommand,
-  ListServicesCommand,
+  paginateListClusters,
+  paginateListServices,
   type Service,
 } from "@aws-sdk/client-ecs";
-import { validate as isArn, parse as parseArn } from "@aws-sdk/util-arn-parser";
+import { clusterNameOf } from "../shared/arn.js";
+import { awsErrorName } from "../shared/aws-errors.js";
 import { ApiLimits, SkipReason, SUPPORTED_DEPLOYMENT_CONTROLLER } from "./constants.js";
-import { DiscoveryError } from "./errors.js";
+import { DeployerError, DiscoveryError, deployerErrorOf } from "./errors.js";
+import { imageKey } from "./image-key.js";
 import { matchesTagPattern } from "./pattern.js";
-import { imageKey } from "./plan.js";
-import { retryOnThrottle, type Sleep } from "./throttle.js";
 import type {
   CandidateService,
   DeployerConfig,
   DescribedTaskDefinition,
   Discovery,
+  Log,
   PushedImage,
   PushTimes,
   SkippedService,
 } from "./types.js";
 
-/** The subset of the Powertools Logger used here. */
-export type Log = Pick<Logger, "debug" | "info" | "warn" | "error">;
-
 /** Shared options of the discovery calls. */
 export interface DiscoveryOptions {
   readonly logger: Log;
-  readonly sleep?: Sleep;
-}
-
-/** The cluster name of a cluster ARN (`…:cluster/name`), or the value itself when it is a name. */
-export function clusterNameOf(clusterArnOrName: string): string {
-  if (!isArn(clusterArnOrName)) return clusterArnOrName;
-  const { resource } = parseArn(clusterArnOrName);
-  return resource.startsWith("cluster/") ? resource.slice("cluster/".length) : resource;
+  /**
+   * Waits before each read request (the ECS read quotas: 20/s sustained).
+   * @default - no pacing
+   */
+  readonly pace?: () => Promise<void>;
 }
 
 /**
@@ -106,40 +100,29 @@ export async function discoverServices(
   image: PushedImage,
   options: DiscoveryOptions,
 ): Promise<Discovery> {
-  const send = <T>(what: string, fn: () => Promise<T>) => read(what, fn, options.sleep);
+  const pace = options.pace ?? noPacing;
   const clusters =
-    config.allowedClusters.length > 0 ? [...config.allowedClusters] : await listClusters(ecs, send);
+    config.allowedClusters.length > 0 ? [...config.allowedClusters] : await listClusters(ecs, pace);
   const candidates: CandidateService[] = [];
   const skipped: SkippedService[] = [];
   let notOptedIn = 0;
   let servicesScanned = 0;
   for (const clusterRef of clusters) {
     const cluster = clusterNameOf(clusterRef);
-    const serviceArns: string[] = [];
-    let nextToken: string | undefined;
+    let serviceArns: string[];
     try {
-      do {
-        const page = await send(`ListServices in cluster ${cluster}`, () =>
-          ecs.send(
-            new ListServicesCommand({
-              cluster: clusterRef,
-              maxResults: ApiLimits.LIST_SERVICES_PAGE,
-              nextToken,
-            }),
-          ),
-        );
-        serviceArns.push(...(page.serviceArns ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
+      serviceArns = await listServices(ecs, clusterRef, pace);
     } catch (error) {
       // An allowlisted cluster that does not exist (yet) in this region is not worth a retry.
-      if (causeName(error) !== "ClusterNotFoundException") throw error;
+      if (awsErrorName(error) !== "ClusterNotFoundException") {
+        throw deployerErrorOf(error, `ListServices in cluster ${cluster}`, DiscoveryError);
+      }
       options.logger.warn("Cluster not found; skipped", { cluster });
       continue;
     }
     for (let i = 0; i < serviceArns.length; i += ApiLimits.DESCRIBE_SERVICES_BATCH) {
       const batch = serviceArns.slice(i, i + ApiLimits.DESCRIBE_SERVICES_BATCH);
-      const described = await send(`DescribeServices in cluster ${cluster}`, () =>
+      const described = await read(`DescribeServices in cluster ${cluster}`, pace, () =>
         ecs.send(
           new DescribeServicesCommand({ cluster: clusterRef, services: batch, include: ["TAGS"] }),
         ),
@@ -158,18 +141,40 @@ export async function discoverServices(
   return { candidates, skipped, notOptedIn, clustersScanned: clusters.length, servicesScanned };
 }
 
-type Reader = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+const noPacing = async (): Promise<void> => {};
 
-async function listClusters(ecs: ECSClient, send: Reader): Promise<string[]> {
+/** Every cluster ARN of the region, with the SDK's paginator. */
+async function listClusters(ecs: ECSClient, pace: () => Promise<void>): Promise<string[]> {
   const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await send("ListClusters", () =>
-      ecs.send(new ListClustersCommand({ maxResults: ApiLimits.LIST_CLUSTERS_PAGE, nextToken })),
-    );
-    arns.push(...(page.clusterArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  try {
+    await pace();
+    const pages = paginateListClusters({ client: ecs, pageSize: ApiLimits.LIST_CLUSTERS_PAGE }, {});
+    for await (const page of pages) {
+      arns.push(...(page.clusterArns ?? []));
+      if (page.nextToken) await pace();
+    }
+  } catch (error) {
+    throw deployerErrorOf(error, "ListClusters", DiscoveryError);
+  }
+  return arns;
+}
+
+/** Every service ARN of a cluster, with the SDK's paginator; AWS errors are thrown as they are. */
+async function listServices(
+  ecs: ECSClient,
+  cluster: string,
+  pace: () => Promise<void>,
+): Promise<string[]> {
+  const arns: string[] = [];
+  await pace();
+  const pages = paginateListServices(
+    { client: ecs, pageSize: ApiLimits.LIST_SERVICES_PAGE },
+    { cluster },
+  );
+  for await (const page of pages) {
+    arns.push(...(page.serviceArns ?? []));
+    if (page.nextToken) await pace();
+  }
   return arns;
 }
 
@@ -183,6 +188,7 @@ export async function describeTaskDefinitions(
   arns: Iterable<string>,
   options: DiscoveryOptions,
 ): Promise<{ described: Map<string, DescribedTaskDefinition>; failures: Map<string, Error> }> {
+  const pace = options.pace ?? noPacing;
   const queue = [...new Set(arns)];
   const described = new Map<string, DescribedTaskDefinition>();
   const failures = new Map<string, Error>();
@@ -190,13 +196,10 @@ export async function describeTaskDefinitions(
     for (let arn = queue.shift(); arn !== undefined; arn = queue.shift()) {
       const current = arn;
       try {
-        const result = await read(
-          `DescribeTaskDefinition ${current}`,
-          () =>
-            ecs.send(
-              new DescribeTaskDefinitionCommand({ taskDefinition: current, include: ["TAGS"] }),
-            ),
-          options.sleep,
+        const result = await read(`DescribeTaskDefinition ${current}`, pace, () =>
+          ecs.send(
+            new DescribeTaskDefinitionCommand({ taskDefinition: current, include: ["TAGS"] }),
+          ),
         );
         if (result.taskDefinition === undefined)
           throw new DiscoveryError(`DescribeTaskDefinition ${current} returned nothing`);
@@ -228,17 +231,14 @@ export async function lookupPushTimes(
 ): Promise<PushTimes> {
   const times = new Map<string, Date>();
   const describe = async (ids: ImageIdentifier[]) => {
-    const result = await read(
-      `DescribeImages in ${image.repository}`,
-      () =>
-        ecr.send(
-          new DescribeImagesCommand({
-            registryId: image.accountId,
-            repositoryName: image.repository,
-            imageIds: ids,
-          }),
-        ),
-      options.sleep,
+    const result = await read(`DescribeImages in ${image.repository}`, noPacing, () =>
+      ecr.send(
+        new DescribeImagesCommand({
+          registryId: image.accountId,
+          repositoryName: image.repository,
+          imageIds: ids,
+        }),
+      ),
     );
     for (const detail of result.imageDetails ?? []) {
       if (detail.imagePushedAt === undefined) continue;
@@ -273,25 +273,21 @@ export async function lookupPushTimes(
   return times;
 }
 
-async function read<T>(what: string, fn: () => Promise<T>, sleep?: Sleep): Promise<T> {
+/** Makes one read call (the SDK retries it); its failure becomes a classified {@link DiscoveryError}. */
+async function read<T>(
+  what: string,
+  pace: () => Promise<void>,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
-    return await retryOnThrottle(fn, sleep ? { sleep } : {});
+    await pace();
+    return await call();
   } catch (error) {
-    const name = (error as { name?: string })?.name ?? "Error";
-    throw new DiscoveryError(
-      `${what} failed: ${name}: ${(error as Error)?.message ?? String(error)}`,
-      { cause: error },
-    );
+    throw deployerErrorOf(error, what, DiscoveryError);
   }
 }
 
+/** Whether a DescribeImages failure says an asked-for image does not exist. */
 function isImageNotFound(error: unknown): boolean {
-  return causeName(error) === "ImageNotFoundException";
-}
-
-/** The AWS error name behind a DiscoveryError. */
-function causeName(error: unknown): unknown {
-  return error instanceof DiscoveryError
-    ? (error.cause as { name?: unknown } | undefined)?.name
-    : undefined;
+  return error instanceof DeployerError && awsErrorName(error.cause) === "ImageNotFoundException";
 }

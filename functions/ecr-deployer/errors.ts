@@ -2,6 +2,8 @@
  * Errors of the ecr-deployer. Each says whether retrying the same event can help, so
  * the handler (and Lambda's async retries) need no `if` chains on error types.
  */
+import { classifyAwsError } from "../shared/aws-errors.js";
+import type { FailedService } from "./types.js";
 
 /** Base error of the ecr-deployer. */
 export class DeployerError extends Error {
@@ -32,41 +34,64 @@ export class InvalidEventError extends DeployerError {
   }
 }
 
-/** Reading clusters, services, task definitions or images failed (after retries). */
+/** Options of the errors whose retryability depends on the AWS error behind them. */
+export type AwsErrorOptions = ErrorOptions & {
+  /** @default true */
+  readonly retryable?: boolean;
+};
+
+/**
+ * Reading clusters, services, task definitions or images failed (after the SDK's
+ * retries). Retryable unless AWS refused the call (access denied, invalid parameter).
+ */
 export class DiscoveryError extends DeployerError {
-  public override readonly retryable = true;
-  constructor(message: string, options?: ErrorOptions) {
+  public override readonly retryable: boolean;
+  constructor(message: string, options?: AwsErrorOptions) {
     super(message, options);
     this.name = "DiscoveryError";
+    this.retryable = options?.retryable ?? true;
   }
-}
-
-/** Registering a task definition or updating one service failed (after retries). */
-export class ServiceUpdateError extends DeployerError {
-  public override readonly retryable = true;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ServiceUpdateError";
-  }
-}
-
-/** One failed service, as listed by {@link PartialFailureError}. */
-export interface FailedService {
-  readonly cluster: string;
-  readonly service: string;
-  readonly error: string;
 }
 
 /**
- * Some services could not be updated; the others were. Retryable: a retry skips the
- * services already on the pushed image and tries the failed ones again.
+ * Registering a task definition or updating one service failed (after the SDK's
+ * retries). Retryable unless AWS refused the call.
+ */
+export class ServiceUpdateError extends DeployerError {
+  public override readonly retryable: boolean;
+  constructor(message: string, options?: AwsErrorOptions) {
+    super(message, options);
+    this.name = "ServiceUpdateError";
+    this.retryable = options?.retryable ?? true;
+  }
+}
+
+/**
+ * Some services could not be updated; the others were. Retryable when a failure was: a
+ * retry skips the services already on the pushed image and tries the failed ones again.
  */
 export class PartialFailureError extends DeployerError {
-  public override readonly retryable = true;
+  public override readonly retryable: boolean;
   public readonly failures: readonly FailedService[];
   constructor(message: string, options?: ErrorOptions & { failures?: readonly FailedService[] }) {
     super(message, options);
     this.name = "PartialFailureError";
     this.failures = options?.failures ?? [];
+    this.retryable = this.failures.length === 0 || this.failures.some((f) => f.retryable);
   }
+}
+
+/**
+ * Wraps an error of an AWS call as `ErrorClass`, `<operation> failed: <Name>: <message>`,
+ * retryable as the shared classification says (access denied never is). A
+ * {@link DeployerError} is returned as it is.
+ */
+export function deployerErrorOf(
+  error: unknown,
+  operation: string,
+  ErrorClass: new (message: string, options?: AwsErrorOptions) => DeployerError,
+): DeployerError {
+  if (error instanceof DeployerError) return error;
+  const { name, message, retryable } = classifyAwsError(error);
+  return new ErrorClass(`${operation} failed: ${name}: ${message}`, { cause: error, retryable });
 }

@@ -7,6 +7,7 @@ import {
 } from "../shared/image-reference.js";
 import { SkipReason } from "./constants.js";
 import { ImagePin } from "./contract.js";
+import { imageIdOfKey, imageKey } from "./image-key.js";
 import { deriveRegisterInput } from "./task-definition.js";
 import type {
   CandidateService,
@@ -72,11 +73,6 @@ export function pinnedImage(
   }
 }
 
-/** The key of a reference in {@link PushTimes}: its digest, or `tag:<tag>` (`latest` when none). */
-export function imageKey(reference: Pick<ImageReference, "tag" | "digest">): string {
-  return reference.digest ?? `tag:${reference.tag ?? "latest"}`;
-}
-
 /**
  * The images whose push time must be known to refuse out-of-order pushes: every image
  * of the repository that candidate containers reference now, other than the pushed
@@ -92,9 +88,7 @@ export function imagesToCompare(
       if (container.reference.digest !== image.digest) keys.add(imageKey(container.reference));
     }
   }
-  return [...keys].map((key) =>
-    key.startsWith("tag:") ? { imageTag: key.slice(4) } : { imageDigest: key },
-  );
+  return [...keys].map(imageIdOfKey);
 }
 
 /** Inputs of {@link planDeployment}. */

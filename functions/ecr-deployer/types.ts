@@ -1,6 +1,10 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { IgnoreReason, SkipReason } from "./constants.js";
 import type { ImagePin } from "./contract.js";
+
+/** The subset of the Powertools Logger the deployer uses. */
+export type Log = Pick<Logger, "debug" | "info" | "warn" | "error">;
 
 /** One of the `IMAGE_PIN` modes. */
 export type ImagePinMode = (typeof ImagePin)[keyof typeof ImagePin];
@@ -90,7 +94,7 @@ export interface DescribedTaskDefinition {
   readonly tags?: readonly Tag[];
 }
 
-/** When an image was pushed, keyed by `digest` or `tag:<tag>` (see `imageKey`). */
+/** When an image was pushed, keyed by `digest` or `tag:<tag>` (see `image-key.ts`). */
 export type PushTimes = ReadonlyMap<string, Date>;
 
 /** One container's image change. */
@@ -124,6 +128,16 @@ export interface UpdatedService {
   readonly toTaskDefinition: string;
 }
 
+/** A service that could not be moved to the pushed image. */
+export interface FailedService {
+  readonly cluster: string;
+  readonly service: string;
+  /** `<Operation>: <Name>: <message>` of the failed call. */
+  readonly error: string;
+  /** Whether retrying the event may move it (false: access denied, invalid parameter, …). */
+  readonly retryable: boolean;
+}
+
 /** What the handler returns. */
 export interface DeploymentSummary {
   readonly eventId: string;
@@ -135,7 +149,7 @@ export interface DeploymentSummary {
   readonly digest?: string;
   readonly updated: readonly UpdatedService[];
   readonly skipped: readonly SkippedService[];
-  readonly failed: readonly { cluster: string; service: string; error: string }[];
+  readonly failed: readonly FailedService[];
   readonly registeredTaskDefinitions: readonly string[];
   /** Dry run only: what would have been done. */
   readonly planned?: readonly PlannedUpdate[];

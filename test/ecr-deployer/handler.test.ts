@@ -14,8 +14,9 @@ import {
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createHandler } from "../../functions/ecr-deployer/deployer.js";
 import { InvalidEventError, PartialFailureError } from "../../functions/ecr-deployer/errors.js";
-import { createHandler, defaultDependencies } from "../../functions/ecr-deployer/index.js";
+import { defaultDependencies } from "../../functions/ecr-deployer/index.js";
 import type { DeployerConfig } from "../../functions/ecr-deployer/types.js";
 import {
   addTaskDefinition,
@@ -557,24 +558,66 @@ describe("handler", () => {
     });
   });
 
-  it("completes with backoff when the first calls are throttled", async () => {
-    // Prepare
+  it("fails only the services whose calls stay throttled after the SDK's retries, retryable", async () => {
+    // Prepare: with mocked clients the SDK does not retry; this is what its last attempt gives.
     const fleet = standardFleet();
-    fleet.faults?.push(
-      { command: "DescribeServices", error: throttlingError(), times: 1 },
-      { command: "RegisterTaskDefinition", error: throttlingError(), times: 1 },
-      { command: "UpdateService", error: throttlingError(), times: 2 },
-    );
+    const td = fleet.services[0]?.taskDefinition as string;
+    fleet.services.push({
+      cluster: "prod",
+      name: "api",
+      taskDefinition: td,
+      tags: { [FOLLOW]: "v*" },
+    });
+    fleet.faults?.push({
+      command: "UpdateService",
+      error: throttlingError(),
+      times: 1,
+      matches: (input) => String(input.service).endsWith("/web"),
+    });
     serveFleet(ecsMock, ecrMock, fleet);
 
     // Act
-    const summary = await handlerWith()(pushEvent());
+    const error = (await handlerWith()(pushEvent()).catch(
+      (e: unknown) => e,
+    )) as PartialFailureError;
 
     // Assess
-    expect(summary.updated).toHaveLength(1);
-    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(2);
-    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(3);
-    expect(sleep).toHaveBeenCalled();
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.retryable).toBe(true);
+    expect(error.failures).toEqual([
+      expect.objectContaining({
+        service: "web",
+        retryable: true,
+        error: expect.stringContaining("ThrottlingException"),
+      }),
+    ]);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(2);
+  });
+
+  it("fails a service without retry, and not retryable, when UpdateService is denied", async () => {
+    // Prepare
+    const fleet = standardFleet();
+    fleet.faults?.push({
+      command: "UpdateService",
+      error: Object.assign(new Error("User is not authorized to perform: ecs:UpdateService"), {
+        name: "AccessDeniedException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+      }),
+      times: 1,
+    });
+    serveFleet(ecsMock, ecrMock, fleet);
+
+    // Act
+    const error = (await handlerWith()(pushEvent()).catch(
+      (e: unknown) => e,
+    )) as PartialFailureError;
+
+    // Assess
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.retryable).toBe(false);
+    expect(error.failures).toEqual([expect.objectContaining({ service: "web", retryable: false })]);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
   });
 
   it("paces RegisterTaskDefinition to one call per second", async () => {
@@ -607,6 +650,11 @@ describe("handler", () => {
         registerPacer: createPacer(1, pacedSleep, () => clock),
         updatePacer: createPacer(
           5,
+          async () => {},
+          () => clock,
+        ),
+        readPacer: createPacer(
+          20,
           async () => {},
           () => clock,
         ),
