@@ -30,7 +30,7 @@ import {
   REGION,
   REVISION_ARN,
   TASK_DEFINITION_ARN,
-} from "../test/deployment-tracker/helpers.js";
+} from "../scripts/fakes/deployment-tracker.js";
 import { coldLoad, report } from "./support.js";
 
 const NAME = "deployment-tracker";

@@ -20,6 +20,7 @@ import {
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
+import { Throttle } from "../functions/ecr-deployer/constants.js";
 import { createHandler } from "../functions/ecr-deployer/deployer.js";
 import { defaultDependencies } from "../functions/ecr-deployer/index.js";
 import { createPacer } from "../functions/ecr-deployer/throttle.js";
@@ -31,10 +32,13 @@ import {
   emptyFleet,
   type FakeFleet,
   pushEvent,
+  REGION,
   REGISTRY,
   serveFleet,
+  serveFleetOverHttp,
   silentLogger,
-} from "../test/ecr-deployer/support.js";
+  throttlingError,
+} from "../scripts/fakes/ecr-deployer.js";
 import { coldLoad, report } from "./support.js";
 
 const CLUSTERS = 20;
@@ -185,6 +189,59 @@ function seedFormula(revisions: number): number {
   );
 }
 
+/**
+ * Requests per throttled call: the deployer's real clients (SDK adaptive retry, real
+ * delays) against a local ECS endpoint that throttles every RegisterTaskDefinition.
+ */
+async function throttledRegistration(): Promise<boolean> {
+  ecsMock.restore();
+  ecrMock.restore();
+  const fleet = buildFleet(1);
+  fleet.faults?.push({ command: "RegisterTaskDefinition", error: throttlingError(), times: 1e6 });
+  const endpoint = await serveFleetOverHttp(fleet);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint.url,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: "bench",
+    AWS_SECRET_ACCESS_KEY: "bench",
+  });
+  const noSleep = async () => {};
+  const handler = createHandler(
+    defaultDependencies({
+      config: config({ allowedClusters: ["cluster-0"] }),
+      logger: silentLogger(),
+      registerPacer: createPacer(1, noSleep),
+      updatePacer: createPacer(5, noSleep),
+      readPacer: createPacer(20, noSleep),
+    }),
+  );
+  const started = performance.now();
+  await handler(pushEvent()).catch(() => undefined);
+  const seconds = (performance.now() - started) / 1000;
+  await endpoint.close();
+  const calls = new Set(
+    [...fleet.services]
+      .filter((s) => s.cluster === "cluster-0" && s.tags?.["ecs-deployments:follow"])
+      .map((s) => s.taskDefinition),
+  ).size;
+  const requests = endpoint.count("RegisterTaskDefinition");
+  console.log(
+    `\nEvery RegisterTaskDefinition throttled: ${calls} call(s), ${requests} request(s) sent in ${seconds.toFixed(1)} s (SDK adaptive retry, real delays)`,
+  );
+  const ok = report(
+    "ecr-deployer requests per throttled RegisterTaskDefinition",
+    requests / Math.max(calls, 1),
+    "requests",
+    { max: Throttle.MAX_ATTEMPTS },
+  );
+  report(
+    "previous design, worst case (6 SDK attempts x 4 retryOnThrottle attempts, computed)",
+    24,
+    "requests",
+  );
+  return ok;
+}
+
 async function main() {
   const services = CLUSTERS * SERVICES_PER_CLUSTER;
   const target = CLUSTERS + services / 10 + SHARED_TASK_DEFINITIONS + 5;
@@ -237,6 +294,7 @@ async function main() {
     );
   const load = coldLoad(bundle);
   ok = report("ecr-deployer cold load overhead", load.overheadMs, "ms", { max: 100 }) && ok;
+  ok = (await throttledRegistration()) && ok;
   console.log(
     ok
       ? "\nAll ecr-deployer targets met."

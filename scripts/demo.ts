@@ -32,8 +32,8 @@ import {
 import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contract.js";
 import { PowertoolsEnvVar } from "../functions/shared/contract.js";
 import { MODULE_DIR } from "../main.js";
+import { ecrPushEvent } from "./fakes/ecr-deployer.js";
 import {
-  ecrPushEvent,
   fakeImageManifest,
   freePort,
   type MotoServer,

@@ -105,38 +105,3 @@ export function fakeImageManifest(variant: string): string {
     ],
   });
 }
-
-/** What {@link ecrPushEvent} is built from. */
-export interface PushEventInput {
-  readonly account: string;
-  readonly region: string;
-  readonly repository: string;
-  readonly digest: string;
-  readonly tag?: string;
-  readonly id?: string;
-  readonly time?: Date;
-}
-
-/**
- * The `ECR Image Action` event ECR sends for a successful push (the documented shape),
- * which moto does not emit: the demo and the tests build it for the images they push.
- */
-export function ecrPushEvent(input: PushEventInput) {
-  return {
-    version: "0",
-    id: input.id ?? randomUUID(),
-    "detail-type": "ECR Image Action",
-    source: "aws.ecr",
-    account: input.account,
-    time: (input.time ?? new Date()).toISOString(),
-    region: input.region,
-    resources: [],
-    detail: {
-      result: "SUCCESS",
-      "repository-name": input.repository,
-      "image-digest": input.digest,
-      "action-type": "PUSH",
-      ...(input.tag !== undefined && { "image-tag": input.tag }),
-    },
-  };
-}

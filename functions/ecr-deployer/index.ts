@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { regionalClients, retryOptions } from "../shared/clients.js";
+import { type RetryTiming, regionalClients, retryOptions } from "../shared/clients.js";
 import { readConfig } from "./config.js";
 import { Throttle } from "./constants.js";
 import { createHandler, type DeployerDependencies } from "./deployer.js";
@@ -13,15 +13,20 @@ import { createPacer, realSleep, type Sleep } from "./throttle.js";
  * bench replace members; `sleep` is what the default pacers wait with.
  */
 export function defaultDependencies(
-  overrides: Partial<DeployerDependencies> & { readonly sleep?: Sleep } = {},
+  overrides: Partial<DeployerDependencies> & {
+    readonly sleep?: Sleep;
+    /** Replaces the SDK's waiting between attempts (tests). */
+    readonly retryTiming?: RetryTiming;
+  } = {},
 ): DeployerDependencies {
-  const { sleep = realSleep, ...given } = overrides;
+  const { sleep = realSleep, retryTiming, ...given } = overrides;
   const config = given.config ?? readConfig();
-  const retry = retryOptions(Throttle.MAX_ATTEMPTS);
+  // One retry strategy per client: its rate limiter adapts to that client's throttling only.
+  const retry = () => retryOptions(Throttle.MAX_ATTEMPTS, retryTiming);
   return {
     config,
-    ecsIn: regionalClients((region) => new ECSClient({ region, ...retry })),
-    ecrIn: regionalClients((region) => new ECRClient({ region, ...retry })),
+    ecsIn: regionalClients((region) => new ECSClient({ region, ...retry() })),
+    ecrIn: regionalClients((region) => new ECRClient({ region, ...retry() })),
     // POWERTOOLS_LOG_LEVEL is read by the Logger itself.
     logger: new Logger({ serviceName: config.serviceName }),
     registerPacer: createPacer(Throttle.REGISTER_TASK_DEFINITION_PER_SECOND, sleep),

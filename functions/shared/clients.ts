@@ -22,9 +22,14 @@ export function regionalClients<Client>(
   };
 }
 
-/** How the SDK waits between attempts (the SDK's jittered exponential backoff by default). */
-export type RetryBackoff = NonNullable<
-  NonNullable<ConstructorParameters<typeof AdaptiveRetryStrategy>[1]>["backoff"]
+/**
+ * What can replace the SDK's waiting between attempts: its jittered exponential
+ * `backoff`, and the `rateLimiter` that slows the client down once it was throttled.
+ * Tests replace both to run fast; attempts and classification stay the SDK's.
+ */
+export type RetryTiming = Pick<
+  NonNullable<ConstructorParameters<typeof AdaptiveRetryStrategy>[1]>,
+  "backoff" | "rateLimiter"
 >;
 
 /** The retry options of an AWS SDK client: see {@link retryOptions}. */
@@ -40,11 +45,8 @@ export interface RetryOptions {
  * throttling and transient errors only; access denied and other refusals go back to the
  * caller at once. Nothing around the client retries again.
  *
- * @param backoff - replaces the SDK's backoff delays (tests use none, to run fast).
+ * @param timing - replaces the SDK's waiting (tests use none, to run fast).
  */
-export function retryOptions(maxAttempts: number, backoff?: RetryBackoff): RetryOptions {
-  return {
-    maxAttempts,
-    retryStrategy: new AdaptiveRetryStrategy(maxAttempts, backoff ? { backoff } : undefined),
-  };
+export function retryOptions(maxAttempts: number, timing?: RetryTiming): RetryOptions {
+  return { maxAttempts, retryStrategy: new AdaptiveRetryStrategy(maxAttempts, timing) };
 }

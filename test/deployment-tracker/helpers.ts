@@ -6,57 +6,30 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { vi } from "vitest";
 import type { TrackerConfig } from "../../functions/deployment-tracker/config.js";
 import type { TrackerDependencies } from "../../functions/deployment-tracker/tracker.js";
+import { API_KEY, ENDPOINT, SECRET_ARN } from "../../scripts/fakes/deployment-tracker.js";
 
-export const ACCOUNT = "111122223333";
-export const REGION = "us-west-2";
-export const CLUSTER = "prod";
-export const SERVICE = "web";
-export const SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${CLUSTER}/${SERVICE}`;
-export const DEPLOYMENT_NUMBER = "4980306466373577095";
-export const DEPLOYMENT_ID = `ecs-svc/${DEPLOYMENT_NUMBER}`;
-export const REVISION_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-revision/${CLUSTER}/${SERVICE}/${DEPLOYMENT_NUMBER}`;
-export const SERVICE_DEPLOYMENT_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-deployment/${CLUSTER}/${SERVICE}/NCWGC2ZR-taawPAYrIaU5`;
-export const TASK_DEFINITION_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:42`;
-export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:tracker-api-key-AbCdEf`;
-export const API_KEY = "sk-live-DO-NOT-LOG-4f1c9a7e";
-export const ENDPOINT = "https://receiver.example.com/_/chip/workloads";
-
-/** A `sha256:` digest made of one repeated hex character. */
-export const digest = (c: string): string => `sha256:${c.repeat(64)}`;
-
-/** An ECR image URI. */
-export const ecrImage = (repo: string, tag: string, account = ACCOUNT, region = REGION): string =>
-  `${account}.dkr.ecr.${region}.amazonaws.com/${repo}:${tag}`;
+export {
+  ACCOUNT,
+  API_KEY,
+  CLUSTER,
+  completedEvent,
+  DEPLOYMENT_ID,
+  DEPLOYMENT_NUMBER,
+  digest,
+  ENDPOINT,
+  ecrImage,
+  REGION,
+  REVISION_ARN,
+  SECRET_ARN,
+  SERVICE,
+  SERVICE_ARN,
+  SERVICE_DEPLOYMENT_ARN,
+  TASK_DEFINITION_ARN,
+} from "../../scripts/fakes/deployment-tracker.js";
 
 /** Reads a fixture of test/fixtures/ecs. */
 export function fixture(name: string): { documentation: string; event: Record<string, unknown> } {
   return JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "ecs", name), "utf8"));
-}
-
-/** A completed-deployment event for the test service, with overrides. */
-export function completedEvent(
-  overrides: Record<string, unknown> = {},
-  detail: Record<string, unknown> = {},
-) {
-  return {
-    version: "0",
-    id: "0d9c1a44-7a4d-4f8e-9a51-1f2b0c3d4e5f",
-    "detail-type": "ECS Deployment State Change",
-    source: "aws.ecs",
-    account: ACCOUNT,
-    time: "2026-11-21T10:30:45Z",
-    region: REGION,
-    resources: [SERVICE_ARN],
-    detail: {
-      eventType: "INFO",
-      eventName: "SERVICE_DEPLOYMENT_COMPLETED",
-      deploymentId: DEPLOYMENT_ID,
-      updatedAt: "2026-11-21T10:30:40Z",
-      reason: `ECS deployment ${DEPLOYMENT_ID} completed.`,
-      ...detail,
-    },
-    ...overrides,
-  };
 }
 
 export const config = (overrides: Partial<TrackerConfig> = {}): TrackerConfig => ({

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 
+export { ecrPushEvent } from "../../scripts/fakes/ecr-deployer.js";
 export {
-  ecrPushEvent,
   fakeImageManifest,
   freePort,
   type MotoServer,
