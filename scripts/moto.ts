@@ -2,7 +2,7 @@
  * moto_server on 127.0.0.1: the AWS APIs for the local demo and the integration tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 
 /** A running moto_server on 127.0.0.1. */
