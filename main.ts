@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { EcsDeploymentsModule } from "./modules/ecs-deployments.js";
-import { base64Sha256 } from "./scripts/zip.js";
+import { base64Sha256 } from "./modules/terraform.js";
 
 /** The committed folder of generated Terraform: the module users consume. */
 export const MODULE_DIR = resolve(import.meta.dirname, "terraform");

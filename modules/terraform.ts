@@ -4,6 +4,7 @@
  * Keeping cdktf specifics here keeps a move to the community fork (cdktn) small.
  */
 
+import { createHash } from "node:crypto";
 import {
   ref,
   TerraformDataSource,
@@ -57,6 +58,11 @@ export function addressOf(element: TerraformResource | TerraformDataSource): str
  */
 export function attr(element: TerraformResource | TerraformDataSource, attribute: string): string {
   return expr(`one(${addressOf(element)}[*].${attribute})`);
+}
+
+/** The base64 SHA-256 of some bytes: what Terraform's `filebase64sha256()` gives for a file. */
+export function base64Sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("base64");
 }
 
 /** A raw Terraform expression as a string token, usable inside CDKTF functions too. */

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ZipFile } from "yazl";
 
@@ -38,9 +37,4 @@ export async function reproducibleZip(entries: readonly ZipEntry[]): Promise<Buf
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** The base64 SHA-256 of some bytes: what Terraform's `filebase64sha256()` gives for a file. */
-export function base64Sha256(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("base64");
 }

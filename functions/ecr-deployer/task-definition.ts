@@ -88,13 +88,3 @@ export function deriveRegisterInput(
   if (userTags.length > 0) input.tags = userTags.map((tag) => ({ ...tag }));
   return input as unknown as RegisterTaskDefinitionCommandInput;
 }
-
-/** The registerable part of a task definition, as {@link deriveRegisterInput} copies it (for comparisons). */
-export function registerableFields(taskDefinition: TaskDefinition): Partial<TaskDefinition> {
-  const fields: Record<string, unknown> = {};
-  for (const field of REGISTERABLE_FIELDS) {
-    const value = taskDefinition[field];
-    if (value !== undefined && value !== null) fields[field] = value;
-  }
-  return fields as Partial<TaskDefinition>;
-}

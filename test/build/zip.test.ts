@@ -2,7 +2,8 @@ import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { base64Sha256, reproducibleZip } from "../../scripts/zip.js";
+import { base64Sha256 } from "../../modules/terraform.js";
+import { reproducibleZip } from "../../scripts/zip.js";
 
 function files() {
   const dir = mkdtempSync(join(tmpdir(), "zip-test-"));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { base64Sha256 } from "../../scripts/zip.js";
+import { base64Sha256 } from "../../modules/terraform.js";
 import { entries, MODULE_DIR, mergedModule, moduleFiles } from "../support/module.js";
 
 const module = mergedModule();
