@@ -11,7 +11,7 @@ import {
   LOG_LEVELS,
   NAME_PREFIX,
 } from "../functions/shared/contract.js";
-import { CLUSTER_NAME, REGION as REGION_NAME } from "../functions/shared/grammar.js";
+import { ACCOUNT_ID, CLUSTER_NAME, REGION as REGION_NAME } from "../functions/shared/grammar.js";
 import {
   DEFAULT_API_KEY_HEADER,
   DEFAULT_ENDPOINT_URL,
@@ -197,7 +197,7 @@ export class EcsDeploymentsModule extends ModuleStack {
       default: [],
       validation: [
         {
-          condition: `\${alltrue([for a in var.tracker_ecr_account_ids : can(regex("^\\\\d{12}$", a))])}`,
+          condition: `\${alltrue([for a in var.tracker_ecr_account_ids : can(regex("${terraformRegex(ACCOUNT_ID)}", a))])}`,
           errorMessage: "Each entry of tracker_ecr_account_ids must be a 12-digit AWS account ID.",
         },
       ],
