@@ -1,4 +1,5 @@
 import type { Message } from "@aws-sdk/client-sqs";
+import { isAccessDeniedError } from "../../functions/shared/aws-errors.js";
 import { positiveInteger, requiredString } from "../args.js";
 import { invokeSync } from "../aws/lambda.js";
 import {
@@ -128,7 +129,7 @@ export async function redrive(
             });
           }
           // Every further invocation would fail the same way: stop instead of counting them.
-          if (!isAwsError(error) || isAwsErrorNamed(error, "AccessDeniedException")) {
+          if (!isAwsError(error) || isAccessDeniedError(error)) {
             throw new CliError(`${describeError(error)}; ${stopped}`, { cause: error });
           }
           count.failed++;

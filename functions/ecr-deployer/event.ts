@@ -10,7 +10,7 @@ import {
 import { IgnoreReason } from "./constants.js";
 import { EcrEvent, ImageAction } from "./contract.js";
 import { InvalidEventError } from "./errors.js";
-import type { ClassifiedEvent } from "./types.js";
+import type { ClassifiedEvent, IgnoreReasonCode } from "./types.js";
 
 const nonEmpty = () => z.string().check(z.minLength(1, "must be a non-empty string"));
 const matching = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
@@ -55,41 +55,27 @@ const pushSchema = z.object({
  */
 export function classifyEvent(event: unknown): ClassifiedEvent {
   const envelope = parse(envelopeSchema, event, "");
-  const base = { eventId: envelope.id, detailType: envelope["detail-type"] };
+  const ignored = (reason: IgnoreReasonCode, description: string): ClassifiedEvent => ({
+    kind: "ignored",
+    reason,
+    eventId: envelope.id,
+    detailType: envelope["detail-type"],
+    description,
+  });
   if (envelope["detail-type"] !== EcrEvent.IMAGE_ACTION) {
-    return {
-      kind: "ignored",
-      reason: IgnoreReason.OTHER_DETAIL_TYPE,
-      ...base,
-      description: `detail-type is "${envelope["detail-type"]}"`,
-    };
+    return ignored(IgnoreReason.OTHER_DETAIL_TYPE, `detail-type is "${envelope["detail-type"]}"`);
   }
   const action = parse(actionSchema, envelope.detail, "detail.");
   if (action["action-type"] !== ImageAction.PUSH) {
-    return {
-      kind: "ignored",
-      reason: IgnoreReason.NOT_A_PUSH,
-      ...base,
-      description: `action-type is "${action["action-type"]}"`,
-    };
+    return ignored(IgnoreReason.NOT_A_PUSH, `action-type is "${action["action-type"]}"`);
   }
   if (action.result !== ImageAction.SUCCESS) {
-    return {
-      kind: "ignored",
-      reason: IgnoreReason.NOT_SUCCESSFUL,
-      ...base,
-      description: `result is "${action.result}"`,
-    };
+    return ignored(IgnoreReason.NOT_SUCCESSFUL, `result is "${action.result}"`);
   }
   const push = parse(pushSchema, envelope.detail, "detail.");
   const tag = push["image-tag"];
   if (tag === undefined || tag === "") {
-    return {
-      kind: "ignored",
-      reason: IgnoreReason.UNTAGGED,
-      ...base,
-      description: `image ${push["image-digest"]} was pushed without a tag`,
-    };
+    return ignored(IgnoreReason.UNTAGGED, `image ${push["image-digest"]} was pushed without a tag`);
   }
   return {
     kind: "push",
