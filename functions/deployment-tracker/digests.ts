@@ -1,6 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ECRClient } from "@aws-sdk/client-ecr";
-import { isThrottlingError } from "../shared/aws-errors.js";
 import { type ImageReference, parseImageReference } from "../shared/image-reference.js";
 import { ECR_BATCH_LIMIT } from "./constants.js";
 import { trackerErrorOf } from "./errors.js";
@@ -146,7 +145,7 @@ async function lookup(
       );
       // Throttling and outages are worth a retry of the invocation; a refusal (no access to
       // another account's repository, repository gone) only costs these digests.
-      if (classified.retryable || isThrottlingError(error)) throw classified;
+      if (classified.retryable) throw classified;
       logger.warn("ECR lookup failed; recording these images without digest", {
         repository: l.repository,
         registryId: l.registryId,
