@@ -11,7 +11,7 @@ import type { DeployerConfig } from "./types.js";
  *
  * @throws {ConfigurationError} naming the variable when a value is invalid.
  */
-export function readConfig(env: Env = process.env): DeployerConfig {
+export function loadConfig(env: Env = process.env): DeployerConfig {
   const read = envReader(env, (message) => new ConfigurationError(message));
   const allowedClusters = read.list(EnvVar.ALLOWED_CLUSTERS);
   for (const cluster of allowedClusters) {

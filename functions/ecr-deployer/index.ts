@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { type RetryTiming, regionalClients, retryOptions } from "../shared/clients.js";
-import { readConfig } from "./config.js";
+import { loadConfig } from "./config.js";
 import { Throttle } from "./constants.js";
 import { createHandler, type DeployerDependencies } from "./deployer.js";
 import { createPacer, realSleep, type Sleep } from "./throttle.js";
@@ -20,7 +20,7 @@ export function defaultDependencies(
   } = {},
 ): DeployerDependencies {
   const { sleep = realSleep, retryTiming, ...given } = overrides;
-  const config = given.config ?? readConfig();
+  const config = given.config ?? loadConfig();
   // One retry strategy per client: its rate limiter adapts to that client's throttling only.
   const retry = () => retryOptions(Throttle.MAX_ATTEMPTS, retryTiming);
   return {

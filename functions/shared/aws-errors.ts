@@ -29,7 +29,7 @@ export interface AwsErrorInfo {
 }
 
 /** Error names that mean "not allowed", across AWS services. */
-export const ACCESS_DENIED_ERROR_NAMES: readonly string[] = [
+const ACCESS_DENIED_ERROR_NAMES: readonly string[] = [
   "AccessDenied",
   "AccessDeniedException",
   "UnauthorizedOperation",
@@ -78,7 +78,7 @@ export function isThrottlingError(error: unknown): boolean {
 }
 
 /** Whether an AWS error is a server fault, a transient error, or a failure without any HTTP answer. */
-export function isUnavailableError(error: unknown): boolean {
+function isUnavailableError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return true;
   if (isAccessDeniedError(error)) return false;
   const sdkError = error as Parameters<typeof isTransientError>[0];
@@ -102,10 +102,4 @@ export function classifyAwsError(error: unknown): AwsErrorInfo {
         ? "unavailable"
         : "refused";
   return { kind, name, message, retryable: kind === "throttling" || kind === "unavailable" };
-}
-
-/** `<Name>: <message>` of any error, for logs and error messages. */
-export function describeAwsError(error: unknown): string {
-  const { name, message } = classifyAwsError(error);
-  return `${name}: ${message}`;
 }

@@ -40,7 +40,7 @@ function expectedOf(issue: z.core.$ZodIssue): string {
 }
 
 /** A short description of a value for an error message (strings cut at 80 characters). */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string")

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { readConfig } from "../../functions/ecr-deployer/config.js";
+import { loadConfig } from "../../functions/ecr-deployer/config.js";
 import { ConfigurationError } from "../../functions/ecr-deployer/errors.js";
 
 const VARIABLES = [
@@ -12,7 +12,7 @@ const VARIABLES = [
   "POWERTOOLS_SERVICE_NAME",
 ];
 
-describe("readConfig", () => {
+describe("loadConfig", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
   });
@@ -22,7 +22,7 @@ describe("readConfig", () => {
     for (const name of VARIABLES) vi.stubEnv(name, undefined);
 
     // Act
-    const config = readConfig();
+    const config = loadConfig();
 
     // Assess
     expect(config).toEqual({
@@ -46,7 +46,7 @@ describe("readConfig", () => {
     vi.stubEnv("POWERTOOLS_SERVICE_NAME", "platform-ecr-deployer");
 
     // Act
-    const config = readConfig();
+    const config = loadConfig();
 
     // Assess
     expect(config).toEqual({
@@ -72,7 +72,7 @@ describe("readConfig", () => {
     vi.stubEnv(name, value);
 
     // Act
-    const read = () => readConfig();
+    const read = () => loadConfig();
 
     // Assess
     expect(read).toThrow(ConfigurationError);
