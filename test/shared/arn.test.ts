@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parseServiceArn, regionOfArn } from "../../functions/shared/arn.js";
+import {
+  clusterNameOf,
+  functionNameOfArn,
+  isSecretArn,
+  parseArn,
+  parseServiceArn,
+  regionOfArn,
+  unqualifiedFunctionArn,
+} from "../../functions/shared/arn.js";
 import { InvalidArnError } from "../../functions/shared/errors.js";
 
 describe("parseServiceArn", () => {
@@ -73,4 +81,73 @@ describe("regionOfArn", () => {
       expect(() => regionOfArn(value)).toThrow(InvalidArnError);
     },
   );
+});
+
+describe("parseArn", () => {
+  it("returns the parts of an ARN", () => {
+    // Act
+    const parts = parseArn("arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:f:live");
+
+    // Assess
+    expect(parts).toEqual({
+      partition: "aws-us-gov",
+      service: "lambda",
+      region: "us-gov-west-1",
+      accountId: "111122223333",
+      resource: "function:f:live",
+    });
+  });
+
+  it.each([["not-an-arn"], [""], [42], [undefined]])("throws InvalidArnError for %j", (value) => {
+    // Act & Assess
+    expect(() => parseArn(value)).toThrow(InvalidArnError);
+  });
+});
+
+describe("clusterNameOf", () => {
+  it.each([
+    ["arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "prod"],
+    ["prod", "prod"],
+  ])("returns the cluster name of %s", (value, expected) => {
+    // Act & Assess
+    expect(clusterNameOf(value)).toBe(expected);
+  });
+});
+
+describe("functionNameOfArn", () => {
+  it.each([
+    ["arn:aws:lambda:eu-west-1:111122223333:function:p-deployment-tracker", "p-deployment-tracker"],
+    [
+      "arn:aws:lambda:eu-west-1:111122223333:function:p-deployment-tracker:live",
+      "p-deployment-tracker",
+    ],
+    ["arn:aws:sqs:eu-west-1:111122223333:p-dlq", "arn:aws:sqs:eu-west-1:111122223333:p-dlq"],
+    ["p-deployment-tracker", "p-deployment-tracker"],
+  ])("returns the function name of %s", (value, expected) => {
+    // Act & Assess
+    expect(functionNameOfArn(value)).toBe(expected);
+  });
+});
+
+describe("unqualifiedFunctionArn", () => {
+  it("drops the version or alias of a function ARN", () => {
+    // Act & Assess
+    expect(unqualifiedFunctionArn("arn:aws:lambda:eu-west-1:111122223333:function:f:7")).toBe(
+      "arn:aws:lambda:eu-west-1:111122223333:function:f",
+    );
+    expect(unqualifiedFunctionArn("arn:aws:lambda:eu-west-1:111122223333:function:f")).toBe(
+      "arn:aws:lambda:eu-west-1:111122223333:function:f",
+    );
+  });
+});
+
+describe("isSecretArn", () => {
+  it.each([
+    ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:key-AbCdEf", true],
+    ["arn:aws:ssm:eu-west-1:111122223333:parameter/key", false],
+    ["key", false],
+  ])("returns whether %s is a Secrets Manager secret ARN", (value, expected) => {
+    // Act & Assess
+    expect(isSecretArn(value)).toBe(expected);
+  });
 });
