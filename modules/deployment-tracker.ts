@@ -3,7 +3,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/deployment-tracker/contract.js";
-import { DEFAULT_LOG_LEVEL, LOG_LEVELS, PowertoolsEnvVar } from "../functions/shared/contract.js";
+import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
   both,
   commonFunctionProps,
@@ -17,7 +17,13 @@ import {
 } from "./event-driven-function.js";
 import { trackerEventPattern } from "./patterns.js";
 import { attr } from "./terraform.js";
-import { checkEach, checkOneOf, checkPattern, InvalidPropError, PATTERNS } from "./validation.js";
+import {
+  checkEach,
+  checkFunctionConstructProps,
+  checkPattern,
+  InvalidPropError,
+  PATTERNS,
+} from "./validation.js";
 
 /** The default receiver: Cardinal's workloads API. */
 export const DEFAULT_ENDPOINT_URL = Defaults.ENDPOINT_URL;
@@ -103,14 +109,13 @@ export class DeploymentTracker extends Construct {
       "an https:// URL (the API key travels with every request)",
     );
     checkPattern("apiKeyHeader", props.apiKeyHeader, PATTERNS.headerName, "an HTTP header name");
-    checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
+    checkFunctionConstructProps(props);
     checkEach(
       "ecrAccountIds",
       props.ecrAccountIds,
       PATTERNS.accountId,
       "a 12-digit AWS account ID",
     );
-    checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
     if (props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
       throw new InvalidPropError("apiKeySecretArn is required when createApiKeySecret is false");
     }

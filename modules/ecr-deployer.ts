@@ -7,7 +7,7 @@ import {
   NAME_SUFFIX,
   IMAGE_PIN_MODES as PIN_MODES,
 } from "../functions/ecr-deployer/contract.js";
-import { DEFAULT_LOG_LEVEL, LOG_LEVELS, PowertoolsEnvVar } from "../functions/shared/contract.js";
+import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
   both,
   commonFunctionProps,
@@ -21,7 +21,7 @@ import {
 } from "./event-driven-function.js";
 import { deployerEventPattern } from "./patterns.js";
 import { addressOf, listExpr } from "./terraform.js";
-import { checkEach, checkOneOf, PATTERNS } from "./validation.js";
+import { checkEach, checkFunctionConstructProps, checkOneOf, PATTERNS } from "./validation.js";
 
 /** The service tag whose value is the image-tag pattern a service follows. */
 export const DEFAULT_OPT_IN_TAG_KEY = Defaults.OPT_IN_TAG_KEY;
@@ -104,9 +104,8 @@ export class EcrDeployer extends Construct {
       "a cluster name, not an ARN",
     );
     checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
-    checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
+    checkFunctionConstructProps(props);
     checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
-    checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
     const enabled = props.enabled ?? true;
     const name = props.functionName ?? DEFAULT_DEPLOYER_FUNCTION_NAME;
     const clusters = props.allowedClusters ?? [];

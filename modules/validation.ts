@@ -3,6 +3,7 @@
  * expressions) are skipped: the module's variable validations check those at plan time.
  */
 import { Token } from "cdktf";
+import { LOG_LEVELS } from "../functions/shared/contract.js";
 import { ACCOUNT_ID, CLUSTER_NAME, IAM_ROLE_ARN, REGION } from "../functions/shared/grammar.js";
 
 /** Raised when a construct prop is invalid; the message names the prop, the limit and the value. */
@@ -85,3 +86,12 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
   3653,
 ] as const;
+
+/** The checks of the props every function construct takes alike: its regions and log level. */
+export function checkFunctionConstructProps(props: {
+  readonly regions?: readonly string[];
+  readonly logLevel?: string;
+}): void {
+  checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
+  checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
+}
