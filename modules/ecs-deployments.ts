@@ -4,7 +4,10 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Fn, Op, TerraformLocal, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { NAME_SUFFIX as TRACKER_SUFFIX } from "../functions/deployment-tracker/contract.js";
-import { NAME_SUFFIX as DEPLOYER_SUFFIX } from "../functions/ecr-deployer/contract.js";
+import {
+  NAME_SUFFIX as DEPLOYER_SUFFIX,
+  Defaults as DeployerDefaults,
+} from "../functions/ecr-deployer/contract.js";
 import {
   DEFAULT_LOG_LEVEL,
   DEFAULT_NAME_PREFIX,
@@ -239,7 +242,7 @@ export class EcsDeploymentsModule extends ModuleStack {
       description:
         "The image-tag pattern followed by services without the opt-in tag (* and + match any characters, ? one; several patterns separated by spaces or commas). Empty means only tagged services are deployed.",
       type: "string",
-      default: "",
+      default: DeployerDefaults.DEFAULT_TAG_PATTERN,
       validation: [
         {
           condition: `\${can(regex("^[\\\\w.*?+, -]{0,256}$", var.deployer_default_tag_pattern))}`,
@@ -263,7 +266,7 @@ export class EcsDeploymentsModule extends ModuleStack {
     const dryRun = new TerraformVariable(this, "deployer_dry_run", {
       description: "Whether the deployer only logs what it would do and changes nothing.",
       type: "bool",
-      default: false,
+      default: DeployerDefaults.DRY_RUN,
     });
     const passableRoles = new TerraformVariable(this, "deployer_passable_role_arns", {
       description:
