@@ -25,20 +25,29 @@ function sameFunction(targetArn: string, functionArn: string | undefined): boole
   return unqualifiedFunctionArn(targetArn) === unqualifiedFunctionArn(functionArn);
 }
 
+/** The one failed check of something that could not be looked up. */
+function unreadable(subject: string, error: string, fix: string): Check[] {
+  return [{ status: "fail", subject, message: `cannot be read: ${error}`, fix }];
+}
+
+/** The one failed check of a tracker whose configuration lacks a variable the module sets. */
+function missingVariable(subject: string, variable: string): Check[] {
+  return [
+    { status: "fail", subject, message: `the function has no ${variable} variable`, fix: APPLY },
+  ];
+}
+
 function ruleChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
   const name = facts.functionName;
   const subject = `rule ${name}`;
   const rule = facts.rule;
   if (!rule) return [];
   if (!rule.ok) {
-    return [
-      {
-        status: "fail",
-        subject,
-        message: `cannot be read: ${rule.error}`,
-        fix: "grant events:DescribeRule and events:ListTargetsByRule, or check --region",
-      },
-    ];
+    return unreadable(
+      subject,
+      rule.error,
+      "grant events:DescribeRule and events:ListTargetsByRule, or check --region",
+    );
   }
   if (rule.value === null) {
     return [
@@ -108,14 +117,11 @@ function dlqChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
   const name = dlqName(facts.functionName);
   if (!dlq) return [];
   if (!dlq.ok) {
-    return [
-      {
-        status: "fail",
-        subject: `queue ${name}`,
-        message: `cannot be read: ${dlq.error}`,
-        fix: "grant sqs:GetQueueUrl and sqs:GetQueueAttributes",
-      },
-    ];
+    return unreadable(
+      `queue ${name}`,
+      dlq.error,
+      "grant sqs:GetQueueUrl and sqs:GetQueueAttributes",
+    );
   }
   if (dlq.value === null) {
     return [
@@ -146,14 +152,7 @@ function secretChecks(facts: FunctionFacts, options: VerdictOptions): Check[] {
   if (!secret) return [];
   const subject = "API key secret";
   if (!secret.arn) {
-    return [
-      {
-        status: "fail",
-        subject,
-        message: `the function has no ${EnvVar.API_KEY_SECRET_ARN} variable`,
-        fix: APPLY,
-      },
-    ];
+    return missingVariable(subject, EnvVar.API_KEY_SECRET_ARN);
   }
   const state = secret.state;
   if (!state) return [];
@@ -196,14 +195,7 @@ function endpointChecks(facts: FunctionFacts): Check[] {
   if (!endpoint) return [];
   const subject = "endpoint";
   if (!endpoint.url) {
-    return [
-      {
-        status: "fail",
-        subject,
-        message: `the function has no ${EnvVar.ENDPOINT_URL} variable`,
-        fix: APPLY,
-      },
-    ];
+    return missingVariable(subject, EnvVar.ENDPOINT_URL);
   }
   let url: URL;
   try {
@@ -253,14 +245,11 @@ export function functionVerdicts(facts: FunctionFacts, options: VerdictOptions):
   const subject = `function ${facts.functionName}`;
   const fn = facts.function;
   if (!fn.ok) {
-    return [
-      {
-        status: "fail",
-        subject,
-        message: `cannot be read: ${fn.error}`,
-        fix: "grant lambda:GetFunctionConfiguration, or check your credentials and --region",
-      },
-    ];
+    return unreadable(
+      subject,
+      fn.error,
+      "grant lambda:GetFunctionConfiguration, or check your credentials and --region",
+    );
   }
   if (fn.value === null) {
     return [

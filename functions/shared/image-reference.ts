@@ -40,17 +40,15 @@ export function parseImageReference(raw: unknown): ImageReference {
   if (raw.length > MAX_LENGTH) {
     throw new InvalidImageReferenceError(`Image reference is longer than ${MAX_LENGTH} characters`);
   }
+  const invalid = (part: string, value: string) =>
+    new InvalidImageReferenceError(`Image reference "${raw}" has an invalid ${part} "${value}"`);
   let rest = raw;
   let digest: string | undefined;
   const at = rest.indexOf("@");
   if (at !== -1) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!IMAGE_DIGEST.test(digest)) {
-      throw new InvalidImageReferenceError(
-        `Image reference "${raw}" has an invalid digest "${digest}"`,
-      );
-    }
+    if (!IMAGE_DIGEST.test(digest)) throw invalid("digest", digest);
   }
   const slash = rest.indexOf("/");
   const first = slash === -1 ? "" : rest.slice(0, slash);
@@ -58,25 +56,17 @@ export function parseImageReference(raw: unknown): ImageReference {
     slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost");
   let registry = hasRegistry ? first : DOCKER_HUB;
   let remainder = hasRegistry ? rest.slice(slash + 1) : rest;
-  if (hasRegistry && !HOST.test(registry)) {
-    throw new InvalidImageReferenceError(
-      `Image reference "${raw}" has an invalid registry "${registry}"`,
-    );
-  }
+  if (hasRegistry && !HOST.test(registry)) throw invalid("registry", registry);
   let tag: string | undefined;
   const colon = remainder.lastIndexOf(":");
   if (colon !== -1) {
     tag = remainder.slice(colon + 1);
     remainder = remainder.slice(0, colon);
-    if (!IMAGE_TAG.test(tag)) {
-      throw new InvalidImageReferenceError(`Image reference "${raw}" has an invalid tag "${tag}"`);
-    }
+    if (!IMAGE_TAG.test(tag)) throw invalid("tag", tag);
   }
   const components = remainder.split("/");
   if (remainder === "" || !components.every((c) => IMAGE_PATH_COMPONENT.test(c))) {
-    throw new InvalidImageReferenceError(
-      `Image reference "${raw}" has an invalid repository "${remainder}"`,
-    );
+    throw invalid("repository", remainder);
   }
   if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
   const repository =
