@@ -69,7 +69,8 @@ export function checkEach(
 
 /** Patterns shared by the constructs and mirrored by the module's variable validations. */
 export const PATTERNS = {
-  region: /^[a-z]{2}(-[a-z]+)+-\d$/,
+  // Two to four letters first: eusc-de-east-1 (the European Sovereign Cloud) too.
+  region: /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/,
   clusterName: /^[A-Za-z0-9_-]{1,255}$/,
   roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
   accountId: /^\d{12}$/,
