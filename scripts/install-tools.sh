@@ -55,6 +55,7 @@ if [ "$(cat "$src/.schema.stamp" 2>/dev/null)" != "$want" ] || [ ! -s "$src/sche
   (cd "$root" && npx --no-install tsx test/terraform-provider/generate-schema.ts "$src/schema.json")
   echo "$want" >"$src/.schema.stamp"
 fi
+touch "$src/.schema.stamp" # checked now: scripts/terraform.sh compares the .tf files' mtimes with it
 
 platform="$(go env GOOS)_$(go env GOARCH)"
 pkg="$mirror/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION/$platform"

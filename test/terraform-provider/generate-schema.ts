@@ -102,6 +102,7 @@ interface JsiiType {
   docs?: { summary?: string };
   properties?: JsiiProperty[];
   locationInModule?: { filename: string };
+  initializer?: { parameters?: { type: JsiiTypeRef }[] };
 }
 
 interface JsiiAssembly {
@@ -235,18 +236,16 @@ class Deriver {
       const structFqn = structOf(prop.type);
       const isBlockDoc = summary.endsWith(" block.");
       if (structFqn && isBlockDoc) {
-        const nesting =
+        const struct = lowerFirst(this.type(structFqn).name);
+        const block = this.block(structFqn, `${structFqn}OutputReference`, struct, false);
+        let nesting: SchemaBlockType["nesting_mode"] =
           entry?.type === "struct" ? "single" : entry?.type === "set" ? "set" : "list";
+        // cdktf types what it cannot model (aws_wafv2_web_acl's recursive `statement`) as `any`;
+        // Terraform refuses a set block holding a dynamic attribute, so such a set becomes a list.
+        const attrs = Object.values(block.attributes ?? {});
+        if (nesting === "set" && attrs.some((a) => a.type === "dynamic")) nesting = "list";
         const readBack = classProps.get(prop.name)?.type.fqn ?? "";
-        const bt: SchemaBlockType = {
-          nesting_mode: nesting,
-          block: this.block(
-            structFqn,
-            `${structFqn}OutputReference`,
-            lowerFirst(this.type(structFqn).name),
-            false,
-          ),
-        };
+        const bt: SchemaBlockType = { nesting_mode: nesting, block };
         if (!prop.optional) bt.min_items = 1;
         if (nesting !== "single" && readBack.endsWith("OutputReference")) bt.max_items = 1;
         blockTypes[tfName] = bt;
@@ -438,7 +437,8 @@ export function generateSchema(options: GenerateOptions): ProviderSchemas {
     for (const name of names) {
       const cls = all.get(name);
       if (!cls) throw new Error(`hashicorp/aws 6.25.0 has no ${kind} ${name}`);
-      const config = `${cls.fqn}Config`;
+      // (scope, id, config): the config interface is usually `<Class>Config`, renamed on clashes.
+      const config = cls.initializer?.parameters?.[2]?.type.fqn ?? `${cls.fqn}Config`;
       out[name] = {
         version: 0,
         block: deriver.block(config, cls.fqn, cls.name, true, kind === "data source"),
