@@ -62,10 +62,19 @@ pkg="$mirror/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION/$platform
 binary="$pkg/terraform-provider-aws_v$AWS_PROVIDER_VERSION"
 want=$(stamp "$src"/*.go "$src/go.mod" "$src/go.sum" "$src/schema.json")
 if [ "$(cat "$mirror/.build.stamp" 2>/dev/null)" != "$want" ] || [ ! -x "$binary" ]; then
-  echo "building the stand-in aws provider with $(go env GOVERSION) (first time: about a minute)"
+  echo "building the stand-in aws provider with $(go env GOVERSION) (first time, empty Go caches: about two minutes)"
   rm -rf "$mirror/registry.terraform.io"
   mkdir -p "$pkg"
-  (cd "$src" && GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly" go build -trimpath -o "$binary" .)
+  (cd "$src" && GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly" go build -trimpath -o "$binary" .) &
+  build=$! start=$SECONDS next=$((SECONDS + 30))
+  while kill -0 "$build" 2>/dev/null; do
+    sleep 1
+    if [ "$SECONDS" -ge "$next" ]; then
+      echo "  … still building the stand-in aws provider ($((SECONDS - start)) s)"
+      next=$((SECONDS + 30))
+    fi
+  done
+  wait "$build" || { echo "building the stand-in aws provider failed (see the go output above)" >&2; exit 1; }
   echo "$want" >"$mirror/.build.stamp"
 fi
 cat >"$mirror/cli.tfrc" <<EOF
