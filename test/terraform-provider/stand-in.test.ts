@@ -164,6 +164,10 @@ data "aws_iam_policy_document" "this" {
     effect    = "Deny"
     actions   = ["sqs:DeleteQueue", "sqs:PurgeQueue"]
     resources = ["*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
   }
 }
 output "json" { value = data.aws_iam_policy_document.this.json }
@@ -187,7 +191,12 @@ output "json" { value = data.aws_iam_policy_document.this.json }
             ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-central-2:123456789012:rule/r" },
           },
         },
-        { Effect: "Deny", Action: ["sqs:DeleteQueue", "sqs:PurgeQueue"], Resource: "*" },
+        {
+          Effect: "Deny",
+          Action: ["sqs:DeleteQueue", "sqs:PurgeQueue"],
+          Resource: "*",
+          Principal: "*",
+        },
       ],
     });
   });

@@ -276,8 +276,8 @@ func policyDocument(cfg tftypes.Value) (renderedPolicy, error) {
 		NotAction    any            `json:"NotAction,omitempty"`
 		Resource     any            `json:"Resource,omitempty"`
 		NotResource  any            `json:"NotResource,omitempty"`
-		Principal    map[string]any `json:"Principal,omitempty"`
-		NotPrincipal map[string]any `json:"NotPrincipal,omitempty"`
+		Principal    any            `json:"Principal,omitempty"`
+		NotPrincipal any            `json:"NotPrincipal,omitempty"`
 		Condition    map[string]any `json:"Condition,omitempty"`
 	}
 	doc := struct {
@@ -341,7 +341,8 @@ func oneOrMany(v any) any {
 	return list
 }
 
-func principals(v any) map[string]any {
+// principals renders principal blocks: {"Service": …, "AWS": …}, or "*" for `type = "*"`.
+func principals(v any) any {
 	list, _ := v.([]any)
 	if len(list) == 0 {
 		return nil
@@ -351,7 +352,7 @@ func principals(v any) map[string]any {
 		p, _ := raw.(map[string]any)
 		typ, _ := p["type"].(string)
 		if typ == "*" {
-			return nil // rendered as "Principal": "*" by the real provider; kept simple here
+			return "*"
 		}
 		out[typ] = oneOrMany(p["identifiers"])
 	}
