@@ -131,9 +131,19 @@ describe("generateSchema (hashicorp/aws 6.25.0 from @cdktf/provider-aws)", () =>
     ).toEqual({ type: "bool", required: true });
   });
 
+  it("makes provider 6's per-resource region optional and computed, as documented", () => {
+    // Assess
+    expect(resource(p, "aws_sqs_queue").attributes?.region).toMatchObject({
+      type: "string",
+      optional: true,
+      computed: true,
+    });
+    expect(resource(p, "aws_iam_role").attributes?.region).toBeUndefined();
+  });
+
   it("makes a data source's optional arguments computed too, as it answers them", () => {
     // Assess
-    expect(dataSource(p, "aws_region").attributes?.region).toEqual({
+    expect(dataSource(p, "aws_region").attributes?.region).toMatchObject({
       type: "string",
       optional: true,
       computed: true,

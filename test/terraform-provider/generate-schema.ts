@@ -175,6 +175,9 @@ export interface GenerateOptions {
   types?: { resources: Iterable<string>; dataSources: Iterable<string> };
 }
 
+/** The documented sign of an argument the provider fills in from its own region when unset. */
+const DEFAULTS_TO_PROVIDER_REGION = /Defaults to the Region set in the \[provider configuration\]/;
+
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** `_wo` attributes are write-only in hashicorp/aws (e.g. `secret_string_wo`); the jsii docs do not say so. */
@@ -274,6 +277,11 @@ class Deriver {
         attr.optional = true;
         // A data source's optional arguments are often also answers (aws_region.region): computed too.
         if (dataSource) attr.computed = true;
+        // Provider 6's per-resource `region` is planned as the provider's region when unset.
+        if (DEFAULTS_TO_PROVIDER_REGION.test(summary)) {
+          attr.computed = true;
+          attr.description = summary;
+        }
       } else attr.required = true;
       if (isWriteOnlyName(tfName)) attr.write_only = true;
       attributes[tfName] = attr;

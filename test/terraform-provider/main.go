@@ -54,6 +54,15 @@ func (p *provider) resource(typeName string) (*tfprotov6.Schema, []*tfprotov6.Di
 	return s, nil
 }
 
+// placeholders for an object: its own region (provider 6's per-resource region) or the provider's.
+func (p *provider) placeholders(typeName string, obj tftypes.Value) placeholders {
+	region := stringAttr(obj, "region")
+	if region == "" {
+		region = p.region
+	}
+	return placeholders{typeName: typeName, region: region, name: nameOf(obj)}
+}
+
 func (p *provider) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
 	resp := &tfprotov6.GetMetadataResponse{ServerCapabilities: &tfprotov6.ServerCapabilities{PlanDestroy: true}}
 	for _, n := range sortedKeys(p.schemas.resources) {
@@ -158,6 +167,9 @@ func (p *provider) PlanResourceChange(_ context.Context, req *tfprotov6.PlanReso
 			return v, nil
 		case a.WriteOnly:
 			return tftypes.NewValue(v.Type(), nil), nil
+		case a.Computed && v.IsNull() && len(path.Steps()) == 1 && a.Name == "region":
+			// As the real provider's CustomizeDiff does: an unset region is the provider's, known at plan.
+			return tftypes.NewValue(tftypes.String, p.region), nil
 		case a.Computed && v.IsNull():
 			return tftypes.NewValue(v.Type(), tftypes.UnknownValue), nil
 		}
@@ -187,7 +199,7 @@ func (p *provider) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyRe
 	if planned.IsNull() { // destroy
 		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState}, nil
 	}
-	newState, err := fillUnknowns(planned, placeholders{typeName: req.TypeName, region: p.region, name: nameOf(planned)})
+	newState, err := fillUnknowns(planned, p.placeholders(req.TypeName, planned))
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +250,11 @@ func (p *provider) ReadDataSource(_ context.Context, req *tfprotov6.ReadDataSour
 	if err != nil {
 		return nil, err
 	}
-	known, err := dataSourceValues(req.TypeName, cfg, p.region)
+	ph := p.placeholders(req.TypeName, cfg)
+	known, err := dataSourceValues(req.TypeName, cfg, ph.region)
 	if err != nil {
 		return &tfprotov6.ReadDataSourceResponse{Diagnostics: errorDiag("%s: %s", req.TypeName, err)}, nil
 	}
-	ph := placeholders{typeName: req.TypeName, region: p.region, name: nameOf(cfg)}
 	state, err := tftypes.Transform(cfg, func(path *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
 		a := attributeAt(s.Block, path)
 		if a == nil || !a.Computed || !v.IsNull() {

@@ -42,11 +42,12 @@ type jsonAttribute struct {
 		NestingMode string                   `json:"nesting_mode"`
 		Attributes  map[string]jsonAttribute `json:"attributes"`
 	} `json:"nested_type"`
-	Required  bool `json:"required"`
-	Optional  bool `json:"optional"`
-	Computed  bool `json:"computed"`
-	Sensitive bool `json:"sensitive"`
-	WriteOnly bool `json:"write_only"`
+	Description string `json:"description"`
+	Required    bool   `json:"required"`
+	Optional    bool   `json:"optional"`
+	Computed    bool   `json:"computed"`
+	Sensitive   bool   `json:"sensitive"`
+	WriteOnly   bool   `json:"write_only"`
 }
 
 type jsonBlockType struct {
@@ -132,7 +133,7 @@ func convertBlock(b jsonBlock) (*tfprotov6.SchemaBlock, error) {
 
 func convertAttribute(name string, a jsonAttribute) (*tfprotov6.SchemaAttribute, error) {
 	out := &tfprotov6.SchemaAttribute{
-		Name: name, Required: a.Required, Optional: a.Optional, Computed: a.Computed,
+		Name: name, Description: a.Description, Required: a.Required, Optional: a.Optional, Computed: a.Computed,
 		Sensitive: a.Sensitive, WriteOnly: a.WriteOnly,
 	}
 	if a.NestedType != nil {

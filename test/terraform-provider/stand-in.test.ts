@@ -84,6 +84,27 @@ resource "aws_sqs_queue" "this" {
     expect(plan.output).toContain("Invalid count argument");
   });
 
+  it("plans an unset per-resource region as the provider's, known at plan like the real provider", () => {
+    // Prepare
+    const dir = root(`
+resource "aws_sqs_queue" "this" {
+  name = "q"
+}
+resource "aws_sqs_queue" "same_region" {
+  count = aws_sqs_queue.this.region == "eu-central-2" ? 1 : 0
+  name  = "q2"
+}
+`);
+
+    // Act
+    const plan = terraform(dir, "plan", "-no-color");
+
+    // Assess
+    expect(plan.status, plan.output).toBe(0);
+    expect(plan.output).toMatch(/\+ region += "eu-central-2"/);
+    expect(plan.output).toContain("aws_sqs_queue.same_region[0] will be created");
+  });
+
   it("applies with plausible placeholders and then plans no changes", () => {
     // Prepare
     const dir = root(`
@@ -94,7 +115,12 @@ resource "aws_iam_role" "this" {
 resource "aws_sqs_queue" "this" {
   name = "tracker-dlq"
 }
+resource "aws_sqs_queue" "elsewhere" {
+  region = "ap-southeast-5"
+  name   = "forwarded"
+}
 output "role_arn" { value = aws_iam_role.this.arn }
+output "elsewhere_arn" { value = aws_sqs_queue.elsewhere.arn }
 output "queue_arn" { value = aws_sqs_queue.this.arn }
 output "queue_url" { value = aws_sqs_queue.this.url }
 `);
@@ -107,6 +133,9 @@ output "queue_url" { value = aws_sqs_queue.this.url }
     expect(apply.status, apply.output).toBe(0);
     expect(outputs(dir)).toEqual({
       role_arn: expect.objectContaining({ value: "arn:aws:iam::123456789012:role/tracker" }),
+      elsewhere_arn: expect.objectContaining({
+        value: "arn:aws:sqs:ap-southeast-5:123456789012:forwarded",
+      }),
       queue_arn: expect.objectContaining({
         value: "arn:aws:sqs:eu-central-2:123456789012:tracker-dlq",
       }),

@@ -188,11 +188,7 @@ func stringAttr(obj tftypes.Value, name string) string {
 }
 
 // dataSourceValues gives real answers for the data sources modules build on, keyed by attribute.
-func dataSourceValues(typeName string, cfg tftypes.Value, providerRegion string) (map[string]string, error) {
-	region := providerRegion
-	if r := stringAttr(cfg, "region"); r != "" {
-		region = r
-	}
+func dataSourceValues(typeName string, cfg tftypes.Value, region string) (map[string]string, error) {
 	switch typeName {
 	case "aws_caller_identity":
 		return map[string]string{
