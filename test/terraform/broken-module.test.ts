@@ -29,7 +29,8 @@ function terraform(dir: string, ...args: string[]): Result {
     encoding: "utf8",
     timeout: TIMEOUT_MS,
   });
-  return { status: run.status, output: `${run.stdout ?? ""}${run.stderr ?? ""}` };
+  const failure = run.error ? `\n${run.error.message}` : "";
+  return { status: run.status, output: `${run.stdout ?? ""}${run.stderr ?? ""}${failure}` };
 }
 
 /**
