@@ -44,11 +44,12 @@ if ! python3 -c 'import sys; v = lambda s: [int(x) for x in s.split("-")[0].spli
 fi
 command -v go >/dev/null || { echo "go is required to build the stand-in aws provider (test/terraform-provider) but is not on PATH" >&2; exit 1; }
 
-# The schema covers the aws_* types our Terraform names, so it follows the .tf files too.
+# The schema covers the aws_* types our Terraform names and our TypeScript imports the
+# bindings of (SCANNED in generate-schema.ts), so it follows those files too.
 schema_inputs=("$src/generate-schema.ts" "$root/node_modules/@cdktf/provider-aws/.jsii")
-while IFS= read -r f; do schema_inputs+=("$f"); done < <(find "$root/terraform" "$root/examples" \
+while IFS= read -r f; do schema_inputs+=("$f"); done < <(find "$root/terraform" "$root/examples" "$root/modules" "$root/main.ts" \
   \( -name node_modules -o -name .terraform \) -prune -o \
-  \( -name '*.tf' -o -name '*.tf.json' -o -name '*.tftest.hcl' \) -type f -print | LC_ALL=C sort)
+  \( -name '*.tf' -o -name '*.tf.json' -o -name '*.tftest.hcl' -o -name '*.ts' \) -type f -print | LC_ALL=C sort)
 want=$(stamp "${schema_inputs[@]}")
 if [ "$(cat "$src/.schema.stamp" 2>/dev/null)" != "$want" ] || [ ! -s "$src/schema.json" ]; then
   echo "generating the hashicorp/aws $AWS_PROVIDER_VERSION schema from @cdktf/provider-aws"

@@ -18,8 +18,9 @@ fi
 
 # The stand-in serves the aws_* types our Terraform names when it was built: say when that is old.
 stamp="$root/test/terraform-provider/.schema.stamp"
-if [ -n "$(find "$root/terraform" "$root/examples" -name .terraform -prune -o \( -name '*.tf' -o -name '*.tf.json' -o -name '*.tftest.hcl' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
-  echo "note: Terraform files changed since the stand-in aws provider was built; if Terraform says it does not support an aws_* type, run bash scripts/install-tools.sh" >&2
+if [ -n "$(find "$root/terraform" "$root/examples" "$root/modules" \( -name .terraform -o -name node_modules \) -prune -o \
+  \( -name '*.tf' -o -name '*.tf.json' -o -name '*.tftest.hcl' -o -name '*.ts' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+  echo "note: Terraform or construct files changed since the stand-in aws provider was built; if Terraform says it does not support an aws_* type, run bash scripts/install-tools.sh" >&2
 fi
 
 export TF_CLI_CONFIG_FILE="$config" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1

@@ -185,6 +185,25 @@ describe("generateSchema on types cdktf cannot model fully", () => {
     expect(rule?.nesting_mode).toBe("list");
   });
 
+  it("serves the types of the bindings TypeScript imports", () => {
+    // Prepare
+    const options = {
+      ...defaultOptions(ROOT, true),
+      types: {
+        resources: [],
+        dataSources: [],
+        bindings: ["sns-topic-subscription", "data-aws-vpc"],
+      },
+    };
+
+    // Act
+    const p = served(generateSchema(options));
+
+    // Assess
+    expect(Object.keys(p.resource_schemas)).toEqual(["aws_sns_topic_subscription"]);
+    expect(Object.keys(p.data_source_schemas)).toEqual(["aws_vpc"]);
+  });
+
   it("throws naming a type hashicorp/aws 6.25.0 does not have", () => {
     // Prepare
     const options = {
@@ -216,6 +235,10 @@ describe("usedTypes", () => {
       }),
     );
     writeFileSync(
+      join(dir, "construct.ts"),
+      'import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";\nimport type { X } from "cdktf";\n',
+    );
+    writeFileSync(
       join(dir, "tests", "a.tftest.hcl"),
       'mock_provider "aws" {\n  mock_resource "aws_sns_topic" {}\n  mock_data "aws_iam_role" {}\n}\n',
     );
@@ -226,5 +249,6 @@ describe("usedTypes", () => {
     // Assess
     expect([...used.resources].sort()).toEqual(["aws_kms_key", "aws_sns_topic", "aws_sqs_queue"]);
     expect([...used.dataSources].sort()).toEqual(["aws_iam_role", "aws_partition", "aws_region"]);
+    expect([...used.bindings]).toEqual(["sns-topic"]);
   });
 });

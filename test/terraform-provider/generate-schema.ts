@@ -1,7 +1,7 @@
 // Writes the hashicorp/aws provider schema, in the format of `terraform providers schema -json`,
 // derived from the jsii assembly and compiled bindings of @cdktf/provider-aws (hashicorp/aws 6.25.0).
 // The stand-in provider (main.go) serves it so that real Terraform can run offline.
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -172,7 +172,12 @@ export interface GenerateOptions {
   jsiiPath: string;
   libDir: string;
   /** Resource and data-source types to serve; undefined serves every type. */
-  types?: { resources: Iterable<string>; dataSources: Iterable<string> };
+  types?: {
+    resources: Iterable<string>;
+    dataSources: Iterable<string>;
+    /** Binding modules imported by TypeScript (`lib/lambda-function`): their types are served too. */
+    bindings?: Iterable<string>;
+  };
 }
 
 /** The documented sign of an argument the provider fills in from its own region when unset. */
@@ -412,6 +417,10 @@ function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The binding module a class comes from: `src/lambda-function/index.ts` → `lambda-function`. */
+const bindingOf = (t: JsiiType): string =>
+  (t.locationInModule?.filename ?? "").replace(/^src\//, "").replace(/\/index\.ts$/, "");
+
 /** Every resource and data-source class in the assembly, by Terraform type name. */
 function indexTypes(jsii: JsiiAssembly): {
   resources: Map<string, JsiiType>;
@@ -435,13 +444,15 @@ export function generateSchema(options: GenerateOptions): ProviderSchemas {
   const deriver = new Deriver(jsii, options.libDir);
   const index = indexTypes(jsii);
 
+  const bindings = new Set(options.types?.bindings ?? []);
   const pick = (
     all: Map<string, JsiiType>,
     wanted: Iterable<string> | undefined,
     kind: "resource" | "data source",
   ) => {
     const out: Record<string, { version: 0; block: SchemaBlock }> = {};
-    const names = wanted ? [...new Set(wanted)].sort() : [...all.keys()].sort();
+    const bound = [...all].filter(([, t]) => bindings.has(bindingOf(t))).map(([name]) => name);
+    const names = wanted ? [...new Set([...wanted, ...bound])].sort() : [...all.keys()].sort();
     for (const name of names) {
       const cls = all.get(name);
       if (!cls) throw new Error(`hashicorp/aws 6.25.0 has no ${kind} ${name}`);
@@ -474,14 +485,15 @@ export function generateSchema(options: GenerateOptions): ProviderSchemas {
 
 // ---- which types our Terraform uses ----
 
-function walk(dir: string, keep: (path: string) => boolean, out: string[] = []): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
+/** Files under `path` (or `path` itself) that `keep` accepts; nothing if it does not exist. */
+function walk(path: string, keep: (path: string) => boolean, out: string[] = []): string[] {
+  if (!existsSync(path)) return out;
+  if (!statSync(path).isDirectory()) {
+    if (keep(path)) out.push(path);
     return out;
   }
-  for (const e of entries.sort()) {
+  const dir = path;
+  for (const e of readdirSync(dir).sort()) {
     if (e === "node_modules" || e === ".terraform" || e.startsWith(".git")) continue;
     const p = join(dir, e);
     if (statSync(p).isDirectory()) walk(p, keep, out);
@@ -490,17 +502,33 @@ function walk(dir: string, keep: (path: string) => boolean, out: string[] = []):
   return out;
 }
 
-/** `aws_*` resource and data-source types named in the Terraform (JSON and HCL) under `roots`. */
+/**
+ * `aws_*` resource and data-source types named in the Terraform (JSON and HCL) under `roots`,
+ * and the provider bindings its TypeScript (constructs, the cdktf example) imports.
+ */
 export function usedTypes(roots: string[]): {
   resources: Set<string>;
   dataSources: Set<string>;
+  bindings: Set<string>;
   files: string[];
 } {
   const resources = new Set<string>();
   const dataSources = new Set<string>();
-  const files = roots.flatMap((r) => walk(r, (p) => /\.(tf|tf\.json|tftest\.hcl)$/.test(p)));
+  const bindings = new Set<string>();
+  const files = roots.flatMap((r) =>
+    walk(
+      r,
+      (p) => /\.(tf|tf\.json|tftest\.hcl)$/.test(p) || (/\.ts$/.test(p) && !p.endsWith(".d.ts")),
+    ),
+  );
   for (const file of files) {
     const text = readFileSync(file, "utf8");
+    if (file.endsWith(".ts")) {
+      for (const m of text.matchAll(/["']@cdktf\/provider-aws\/lib\/([a-z0-9-]+)["']/g)) {
+        bindings.add(m[1] as string);
+      }
+      continue;
+    }
     if (file.endsWith(".json")) {
       const doc = JSON.parse(text) as { resource?: object; data?: object };
       for (const t of Object.keys(doc.resource ?? {})) if (t.startsWith("aws_")) resources.add(t);
@@ -513,17 +541,21 @@ export function usedTypes(roots: string[]): {
       );
     }
   }
-  return { resources, dataSources, files };
+  return { resources, dataSources, bindings, files };
 }
+
+/** Where our Terraform and the TypeScript that synthesises Terraform live (install-tools.sh hashes the same). */
+export const SCANNED = ["terraform", "examples", "modules", "main.ts"] as const;
 
 export function defaultOptions(root: string, all = false): GenerateOptions {
   const pkg = join(root, "node_modules/@cdktf/provider-aws");
   const options: GenerateOptions = { jsiiPath: join(pkg, ".jsii"), libDir: join(pkg, "lib") };
   if (!all) {
-    const used = usedTypes([join(root, "terraform"), join(root, "examples")]);
+    const used = usedTypes(SCANNED.map((dir) => join(root, dir)));
     options.types = {
       resources: [...used.resources, ...EXTRA_TYPES.resources],
       dataSources: [...used.dataSources, ...EXTRA_TYPES.dataSources],
+      bindings: used.bindings,
     };
   }
   return options;
