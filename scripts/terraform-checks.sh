@@ -7,8 +7,9 @@
 # (the real 6.25 schema; no AWS is called). Everything runs on copies in a temporary
 # tree, so nothing (.terraform/, lock files, state) lands in the clone.
 #
-# Prints each step's result and a summary; writes the counts to .build/terraform-checks.env
-# for scripts/test-all.sh. Runs every step, then exits non-zero if any failed.
+# Prints each step's result and a summary; writes the counts for scripts/test-all.sh to
+# $TERRAFORM_CHECKS_COUNTS (default .build/terraform-checks.env). Runs every step, then
+# exits non-zero if any failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,8 +18,8 @@ tf() { bash "$root/scripts/terraform.sh" "$@"; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p .build
-counts=.build/terraform-checks.env
+counts=${TERRAFORM_CHECKS_COUNTS:-.build/terraform-checks.env}
+mkdir -p "$(dirname "$counts")"
 rm -f "$counts"
 
 start=$SECONDS

@@ -27,6 +27,8 @@ mkdir -p .build
 status=0
 
 section "Terraform itself: fmt, terraform test on the module, validate and plan of the examples"
+# A file of this run's own: another run in the same clone must not mix its counts in.
+export TERRAFORM_CHECKS_COUNTS=".build/terraform-checks.$$.env"
 bash scripts/terraform-checks.sh || status=$?
 
 section "Tests"
@@ -41,7 +43,7 @@ node -e '
   let tf = { terraform_checks_passed: 0, terraform_checks_failed: 1, terraform_tests_passed: 0,
              terraform_tests_failed: 0, terraform_tests_skipped: 0 };
   try {
-    const text = fs.readFileSync(".build/terraform-checks.env", "utf8");
+    const text = fs.readFileSync(process.env.TERRAFORM_CHECKS_COUNTS, "utf8");
     tf = Object.fromEntries(text.trim().split(/\s+/).map((kv) => kv.split("=")).map(([k, v]) => [k, Number(v)]));
   } catch { console.error("scripts/terraform-checks.sh left no counts: counted as one failure"); }
   console.log(`terraform test: ${tf.terraform_tests_passed} passed, ${tf.terraform_tests_failed} failed, ${tf.terraform_tests_skipped} skipped`);
@@ -53,4 +55,5 @@ node -e '
   if (process.env.CI && allSkipped > 0) { console.error("CI runs every test: none may be skipped"); process.exit(1); }
   if (failed > 0) process.exit(1);
 ' || status=1
+rm -f "$TERRAFORM_CHECKS_COUNTS"
 exit "$status"
