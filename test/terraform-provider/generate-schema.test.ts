@@ -131,6 +131,19 @@ describe("generateSchema (hashicorp/aws 6.25.0 from @cdktf/provider-aws)", () =>
     ).toEqual({ type: "bool", required: true });
   });
 
+  it("makes tags_all optional and computed, as hashicorp/aws merges default_tags into it", () => {
+    // Assess
+    expect(resource(p, "aws_lambda_function").attributes?.tags_all).toEqual({
+      type: ["map", "string"],
+      optional: true,
+      computed: true,
+    });
+    expect(resource(p, "aws_lambda_function").attributes?.tags).toEqual({
+      type: ["map", "string"],
+      optional: true,
+    });
+  });
+
   it("makes provider 6's per-resource region optional and computed, as documented", () => {
     // Assess
     expect(resource(p, "aws_sqs_queue").attributes?.region).toMatchObject({

@@ -289,6 +289,8 @@ class Deriver {
         }
       } else attr.required = true;
       if (isWriteOnlyName(tfName)) attr.write_only = true;
+      // hashicorp/aws computes tags_all (tags merged over the provider's default_tags) everywhere.
+      if (tfName === "tags_all" && topLevel) attr.computed = true;
       attributes[tfName] = attr;
     }
 

@@ -36,8 +36,9 @@ func defaultRegion() string {
 }
 
 type provider struct {
-	schemas *schemas
-	region  string // the provider block's region, else the environment's
+	schemas     *schemas
+	region      string            // the provider block's region, else the environment's
+	defaultTags map[string]string // the provider block's default_tags
 }
 
 var _ tfprotov6.ProviderServer = (*provider)(nil)
@@ -98,6 +99,15 @@ func (p *provider) ConfigureProvider(_ context.Context, req *tfprotov6.Configure
 	}
 	if r := stringAttr(cfg, "region"); r != "" {
 		p.region = r
+	}
+	c, _ := native(cfg).(map[string]any)
+	if blocks, _ := c["default_tags"].([]any); len(blocks) > 0 {
+		block, _ := blocks[0].(map[string]any)
+		tags, _ := block["tags"].(map[string]any)
+		p.defaultTags = map[string]string{}
+		for k, v := range tags {
+			p.defaultTags[k], _ = v.(string)
+		}
 	}
 	return &tfprotov6.ConfigureProviderResponse{}, nil
 }
@@ -170,6 +180,8 @@ func (p *provider) PlanResourceChange(_ context.Context, req *tfprotov6.PlanReso
 		case a.Computed && v.IsNull() && len(path.Steps()) == 1 && a.Name == "region":
 			// As the real provider's CustomizeDiff does: an unset region is the provider's, known at plan.
 			return tftypes.NewValue(tftypes.String, p.region), nil
+		case a.Computed && v.IsNull() && len(path.Steps()) == 1 && a.Name == "tags_all":
+			return p.tagsAll(proposed, v.Type()), nil
 		case a.Computed && v.IsNull():
 			return tftypes.NewValue(v.Type(), tftypes.UnknownValue), nil
 		}
@@ -183,6 +195,28 @@ func (p *provider) PlanResourceChange(_ context.Context, req *tfprotov6.PlanReso
 		return nil, err
 	}
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: &dv, PlannedPrivate: req.PriorPrivate}, nil
+}
+
+// tagsAll is what the real provider plans for tags_all: the object's tags over default_tags.
+func (p *provider) tagsAll(obj tftypes.Value, typ tftypes.Type) tftypes.Value {
+	var attrs map[string]tftypes.Value
+	_ = obj.As(&attrs)
+	if t, ok := attrs["tags"]; ok && !t.IsFullyKnown() {
+		return tftypes.NewValue(typ, tftypes.UnknownValue)
+	}
+	merged := map[string]tftypes.Value{}
+	for k, v := range p.defaultTags {
+		merged[k] = tftypes.NewValue(tftypes.String, v)
+	}
+	var tags map[string]any
+	if t, ok := attrs["tags"]; ok {
+		tags, _ = native(t).(map[string]any)
+	}
+	for k, v := range tags {
+		s, _ := v.(string)
+		merged[k] = tftypes.NewValue(tftypes.String, s)
+	}
+	return tftypes.NewValue(typ, merged)
 }
 
 // ApplyResourceChange "creates" the planned object: unknown values become plausible placeholders.

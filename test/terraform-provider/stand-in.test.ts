@@ -105,6 +105,39 @@ resource "aws_sqs_queue" "same_region" {
     expect(plan.output).toContain("aws_sqs_queue.same_region[0] will be created");
   });
 
+  it("plans tags_all as the resource's tags over the provider's default_tags", () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), "stand-in-"));
+    writeFileSync(
+      join(dir, "main.tf"),
+      `terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { team = "platform", env = "prod" }
+  }
+}
+resource "aws_sqs_queue" "this" {
+  name = "q"
+  tags = { env = "test" }
+}
+output "tags_all" { value = aws_sqs_queue.this.tags_all }
+`,
+    );
+    expect(terraform(dir, "init", "-no-color").status).toBe(0);
+
+    // Act
+    const apply = terraform(dir, "apply", "-no-color", "-auto-approve");
+
+    // Assess
+    expect(apply.status, apply.output).toBe(0);
+    expect(outputs(dir).tags_all?.value).toEqual({ team: "platform", env: "test" });
+  });
+
   it("applies with plausible placeholders and then plans no changes", () => {
     // Prepare
     const dir = root(`
