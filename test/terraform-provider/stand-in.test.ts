@@ -40,7 +40,7 @@ function terraform(dir: string, ...args: string[]): Result {
 }
 
 /** A scratch root module with `hashicorp/aws` required and the given body, initialised. */
-function root(body: string, region = "eu-central-2"): string {
+function root(body: string, provider = 'region = "eu-central-2"'): string {
   const dir = mkdtempSync(join(tmpdir(), "stand-in-"));
   writeFileSync(
     join(dir, "main.tf"),
@@ -50,7 +50,7 @@ function root(body: string, region = "eu-central-2"): string {
   }
 }
 provider "aws" {
-  region = "${region}"
+  ${provider}
 }
 ${body}`,
   );
@@ -107,28 +107,16 @@ resource "aws_sqs_queue" "same_region" {
 
   it("plans tags_all as the resource's tags over the provider's default_tags", () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), "stand-in-"));
-    writeFileSync(
-      join(dir, "main.tf"),
-      `terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
-provider "aws" {
-  region = "eu-west-1"
-  default_tags {
-    tags = { team = "platform", env = "prod" }
-  }
-}
+    const dir = root(
+      `
 resource "aws_sqs_queue" "this" {
   name = "q"
   tags = { env = "test" }
 }
 output "tags_all" { value = aws_sqs_queue.this.tags_all }
 `,
+      'region = "eu-west-1"\n  default_tags {\n    tags = { team = "platform", env = "prod" }\n  }',
     );
-    expect(terraform(dir, "init", "-no-color").status).toBe(0);
 
     // Act
     const apply = terraform(dir, "apply", "-no-color", "-auto-approve");
@@ -190,7 +178,7 @@ output "account_id" { value = data.aws_caller_identity.this.account_id }
 output "partition" { value = data.aws_partition.this.partition }
 output "region" { value = data.aws_region.this.region }
 `,
-      "us-gov-west-1",
+      'region = "us-gov-west-1"',
     );
 
     // Act
