@@ -32,6 +32,12 @@ export const DEFAULT_API_KEY_HEADER = Defaults.API_KEY_HEADER;
 /** The function name when none is given. */
 export const DEFAULT_TRACKER_FUNCTION_NAME = `ecs-${NAME_SUFFIX}`;
 
+/** `toggle ? whenTrue : whenFalse`, decided at synth time when the toggle is literal. */
+function choose(toggle: Toggle, whenTrue: string, whenFalse: string): string {
+  if (typeof toggle === "boolean") return toggle ? whenTrue : whenFalse;
+  return Token.asString(Fn.conditional(toggle, whenTrue, whenFalse));
+}
+
 /** Properties of {@link DeploymentTracker}. */
 export interface DeploymentTrackerProps extends FunctionCommonProps {
   /**
@@ -142,18 +148,13 @@ export class DeploymentTracker extends Construct {
         secretStringWoVersion: props.apiKeyVersion ?? 1,
       });
     }
-    this.apiKeySecretArn =
-      typeof createSecret === "boolean"
-        ? createSecret
-          ? attr(secret, "arn")
-          : (props.apiKeySecretArn ?? "")
-        : Token.asString(
-            Fn.conditional(
-              createSecret,
-              attr(secret, "arn"),
-              props.apiKeySecretArn ?? Token.nullValue(),
-            ),
-          );
+    // Null when the tracker is off, even if an existing secret's ARN is given.
+    const none = Token.asString(Token.nullValue());
+    this.apiKeySecretArn = choose(
+      enabled,
+      choose(props.createApiKeySecret ?? true, attr(secret, "arn"), props.apiKeySecretArn ?? none),
+      none,
+    );
 
     const patterns = new TerraformLocal(this, "event_patterns", {
       completed: trackerEventPattern(false),

@@ -78,7 +78,7 @@ export class EcsDeploymentsModule extends ModuleStack {
       nullable: true,
       validation: [
         {
-          condition: `\${var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\\\d{12}:key/[a-f0-9-]+$", var.kms_key_arn))}`,
+          condition: `\${var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\\\d{12}:key/(mrk-)?[a-f0-9-]+$", var.kms_key_arn))}`,
           errorMessage:
             "The kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null.",
         },
@@ -176,8 +176,10 @@ export class EcsDeploymentsModule extends ModuleStack {
           errorMessage: "The api_key_secret_arn must be a Secrets Manager secret ARN or null.",
         },
         {
-          condition: "${var.create_api_key_secret || var.api_key_secret_arn != null}",
-          errorMessage: "The api_key_secret_arn is required when create_api_key_secret is false.",
+          condition:
+            "${!var.create_tracker || var.create_api_key_secret || var.api_key_secret_arn != null}",
+          errorMessage:
+            "The api_key_secret_arn is required when create_tracker is true and create_api_key_secret is false.",
         },
       ],
     });

@@ -16,7 +16,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DLQ_SUFFIX } from "../functions/shared/contract.js";
-import { addressOf, attr, listExpr } from "./terraform.js";
+import { attr } from "./terraform.js";
 import {
   checkEach,
   checkOneOf,
@@ -74,6 +74,15 @@ export function not(toggle: Toggle): Toggle {
 /** A toggle derived from a sensitive input, declared not sensitive (for `count`). */
 export function nonsensitiveToggle(toggle: Toggle): Toggle {
   return typeof toggle === "boolean" ? toggle : (Fn.nonsensitive(toggle) as IResolvable);
+}
+
+/** The statement that lets a function use the customer KMS key (secret, DLQ). */
+function kmsStatement(keyArn: string): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "UseCustomerKmsKey",
+    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+    resources: [keyArn],
+  };
 }
 
 /** Cross-region event forwarding into the home region's default bus. */
@@ -287,23 +296,9 @@ export class EventDrivenFunction extends Construct {
       tags,
     });
 
-    // Only when a customer key is given: decrypting the secret, sending to the DLQ.
-    const kmsPolicy = new DataAwsIamPolicyDocument(this, "kms_policy", {
-      count: countOf(both(enabled, isSet(props.kmsKeyArn))),
-      statement: [
-        {
-          sid: "UseCustomerKmsKey",
-          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-          resources: [props.kmsKeyArn ?? ""],
-        },
-      ],
-    });
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       count,
-      sourcePolicyDocuments: Fn.concat([
-        listExpr(`${addressOf(kmsPolicy)}[*].json`),
-        props.sourcePolicyDocuments ?? [],
-      ]),
+      sourcePolicyDocuments: props.sourcePolicyDocuments,
       statement: [
         {
           sid: "WriteOwnLogs",
@@ -316,9 +311,20 @@ export class EventDrivenFunction extends Construct {
           resources: [attr(dlq, "arn")],
         },
         ...props.statements,
+        ...(props.kmsKeyArn !== undefined && !Token.isUnresolved(props.kmsKeyArn)
+          ? [kmsStatement(props.kmsKeyArn)]
+          : []),
       ],
     });
-    new IamRolePolicy(this, "role_policy", {
+    if (props.kmsKeyArn !== undefined && Token.isUnresolved(props.kmsKeyArn)) {
+      // A dynamic block, not a counted document: a key created in the same configuration
+      // has an unknown ARN at plan time, and a count on its null-ness would be unknown too.
+      policy.addOverride("dynamic.statement", {
+        for_each: Fn.conditional(Op.eq(props.kmsKeyArn, Token.nullValue()), [], [props.kmsKeyArn]),
+        content: kmsStatement("${statement.value}"),
+      });
+    }
+    const rolePolicy = new IamRolePolicy(this, "role_policy", {
       count,
       name,
       role: attr(role, "id"),
@@ -341,9 +347,11 @@ export class EventDrivenFunction extends Construct {
       environment: { variables: props.environment },
       loggingConfig: { logFormat: "JSON", logGroup: attr(logGroup, "name") },
       tags,
+      // Our log group first, or the first invocation creates one without retention and
+      // ours then fails with "already exists"; the role's policy first, or that
+      // invocation cannot write its logs or reach the DLQ.
+      dependsOn: [logGroup, rolePolicy],
     });
-    // The role's policy must exist before the first invocation can write logs.
-    fn.node.addDependency(logGroup);
 
     new LambdaFunctionEventInvokeConfig(this, "async_config", {
       count,

@@ -6,11 +6,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { ARTIFACT_DIR, MODULE_DIR, STACK_NAME, synthesize } from "../main.js";
 import { bundleFunction, functionNames, ROOT } from "./bundle.js";
-import { serialise, toPublishableModule } from "./publish.js";
+import { keptInModule, serialise, toPublishableModule } from "./publish.js";
 import { reproducibleZip } from "./zip.js";
-
-/** Files in the module folder that the build does not own. */
-const KEPT = new Set(["README.md"]);
 
 function step(message: string, since: number): void {
   console.log(`  ${message} (${Date.now() - since} ms)`);
@@ -60,7 +57,7 @@ async function main(): Promise<void> {
   for (const entry of readdirSync(MODULE_DIR, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const relative = join(entry.parentPath, entry.name).slice(MODULE_DIR.length + 1);
-    if (!written.has(relative) && !KEPT.has(relative)) {
+    if (!written.has(relative) && !keptInModule(relative)) {
       rmSync(join(MODULE_DIR, relative));
       console.log(`  removed stale terraform/${relative}`);
     }

@@ -5,7 +5,8 @@
 #        scripts/check-terraform.sh --fix    also rewrite terraform/README.md's tables and
 #                                            format the examples' HCL
 # Tools are installed pinned into .tools/bin by scripts/install-terraform-tools.sh.
-# No Terraform binary is needed (nor available here): see .github/workflows/terraform.yml.
+# These read the files; Terraform itself (fmt, validate, test, plan) runs in
+# scripts/terraform-checks.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -51,7 +52,8 @@ for dir in examples/*/; do
 done
 
 # ---- Formatting of the hand-written HCL (examples): hclfmt is hclwrite.Format, what
-# `terraform fmt` applies; the GitHub workflow runs the real `terraform fmt -check` too.
+# `terraform fmt` applies (--fix rewrites); scripts/terraform-checks.sh runs the real
+# `terraform fmt -check` on the examples and the module's tests.
 fmt() { # dir
   if $fix; then hclfmt -w "$1"/*.tf; return; fi
   if ! hclfmt -require-no-change "$1"/*.tf >/dev/null; then

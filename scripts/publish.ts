@@ -24,6 +24,20 @@ function withoutMetadata(value: Json): Json {
   return value;
 }
 
+/** Files in the module folder that the build does not write, and so never removes. */
+const KEPT_FILES = new Set(["README.md"]);
+/**
+ * Folders in the module folder that the build does not write: the hand-written
+ * `terraform test` files. (A generated sub-module such as `modules/<name>/` is written by
+ * the build, so its files are the build's own and stale ones go.)
+ */
+const KEPT_DIRS = ["tests"];
+
+/** Whether the build leaves a file of the module folder alone (path relative to it). */
+export function keptInModule(relative: string): boolean {
+  return KEPT_FILES.has(relative) || KEPT_DIRS.some((dir) => relative.startsWith(`${dir}/`));
+}
+
 /** The files of a module, by file name. */
 export type ModuleFiles = Record<string, JsonObject>;
 

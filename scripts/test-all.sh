@@ -23,15 +23,37 @@ npx biome check .
 section "Terraform checks: tflint, checkov, terraform-docs"
 bash scripts/check-terraform.sh
 
-section "Tests"
 mkdir -p .build
 status=0
+
+section "Terraform itself: fmt, terraform test on the module, validate and plan of the examples"
+# A file of this run's own: another run in the same clone must not mix its counts in.
+export TERRAFORM_CHECKS_COUNTS=".build/terraform-checks.$$.env"
+bash scripts/terraform-checks.sh || status=$?
+
+section "Tests"
 npx vitest run --reporter=default --reporter=json --outputFile=.build/vitest.json || status=$?
-# One plain closing line, and in CI no skipped test: a suite must not pass by skipping.
+# Plain closing lines: vitest's, Terraform's, and the total. In CI no skipped test: a suite
+# must not pass by skipping.
 node -e '
+  const fs = require("node:fs");
   const r = require("./.build/vitest.json");
   const skipped = r.numPendingTests + r.numTodoTests;
   console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
-  if (process.env.CI && skipped > 0) { console.error("CI runs every test: none may be skipped"); process.exit(1); }
+  let tf = { terraform_checks_passed: 0, terraform_checks_failed: 1, terraform_tests_passed: 0,
+             terraform_tests_failed: 0, terraform_tests_skipped: 0 };
+  try {
+    const text = fs.readFileSync(process.env.TERRAFORM_CHECKS_COUNTS, "utf8");
+    tf = Object.fromEntries(text.trim().split(/\s+/).map((kv) => kv.split("=")).map(([k, v]) => [k, Number(v)]));
+  } catch { console.error("scripts/terraform-checks.sh left no counts: counted as one failure"); }
+  console.log(`terraform test: ${tf.terraform_tests_passed} passed, ${tf.terraform_tests_failed} failed, ${tf.terraform_tests_skipped} skipped`);
+  console.log(`terraform steps (fmt, init, validate, test, plan): ${tf.terraform_checks_passed} passed, ${tf.terraform_checks_failed} failed`);
+  const passed = r.numPassedTests + tf.terraform_tests_passed + tf.terraform_checks_passed;
+  const failed = r.numFailedTests + tf.terraform_tests_failed + tf.terraform_checks_failed;
+  const allSkipped = skipped + tf.terraform_tests_skipped;
+  console.log(`total: ${passed} passed, ${failed} failed, ${allSkipped} skipped`);
+  if (process.env.CI && allSkipped > 0) { console.error("CI runs every test: none may be skipped"); process.exit(1); }
+  if (failed > 0) process.exit(1);
 ' || status=1
+rm -f "$TERRAFORM_CHECKS_COUNTS"
 exit "$status"

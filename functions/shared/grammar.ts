@@ -3,8 +3,8 @@
  * checks and the module's variable validations all use these. Dependency-free.
  */
 
-/** An AWS region name (`eu-west-1`). */
-export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** An AWS region name (`eu-west-1`; two to four letters first: `eusc-de-east-1`). */
+export const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 /** A 12-digit AWS account ID. */
 export const ACCOUNT_ID = /^\d{12}$/;

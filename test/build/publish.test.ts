@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AWS_PROVIDER_VERSION,
+  keptInModule,
   serialise,
   TERRAFORM_VERSION,
   toPublishableModule,
@@ -57,5 +58,18 @@ describe("toPublishableModule", () => {
     // Assess
     expect(a).toBe(serialise({ b: 1, a: [1, 2] }));
     expect(a.endsWith("}\n")).toBe(true);
+  });
+});
+
+describe("keptInModule", () => {
+  it("keeps the README and the terraform test files, and nothing the build writes", () => {
+    // Assess
+    expect(keptInModule("README.md")).toBe(true);
+    expect(keptInModule("tests/module.tftest.hcl")).toBe(true);
+    expect(keptInModule("tests/setup/unknown-inputs/main.tf")).toBe(true);
+    expect(keptInModule("main.tf.json")).toBe(false);
+    expect(keptInModule("dist/old-function.zip")).toBe(false);
+    expect(keptInModule("testsuite.tf.json")).toBe(false);
+    expect(keptInModule("modules/workload-account/main.tf.json")).toBe(false);
   });
 });

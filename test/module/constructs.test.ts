@@ -155,4 +155,30 @@ describe("construct props", () => {
     }>;
     for (const alarm of alarms) expect(alarm.count).toBe(0);
   });
+
+  it.each([
+    [
+      "a literal key ARN",
+      "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      1,
+    ],
+    ["no key", undefined, 0],
+  ])("puts the KMS statement into the policy literally with %s", (_, kmsKeyArn, expected) => {
+    // Prepare
+    const s = stack();
+    new DeploymentTracker(s, "tracker", { code, ...where, kmsKeyArn });
+
+    // Act
+    const synth = JSON.parse(Testing.synth(s));
+
+    // Assess: no dynamic block and no counted document when the key is known at synth.
+    const documents = Object.values(synth.data.aws_iam_policy_document) as Array<{
+      dynamic?: unknown;
+      statement: Array<{ sid: string; resources: string[] }>;
+    }>;
+    const kms = documents.flatMap((d) => d.statement).filter((x) => x.sid === "UseCustomerKmsKey");
+    expect(kms).toHaveLength(expected);
+    if (kmsKeyArn) expect(kms[0]?.resources).toEqual([kmsKeyArn]);
+    for (const document of documents) expect(document.dynamic).toBeUndefined();
+  });
 });

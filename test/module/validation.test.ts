@@ -25,12 +25,26 @@ const cases: Array<[string, string[], string[]]> = [
   ],
   [
     "regions",
-    ["eu-west-1", "us-gov-west-1", "ap-southeast-2"],
-    ["EU-WEST-1", "eu-west", "eu_west_1", "us-east-1 ", "*"],
+    [
+      "eu-west-1",
+      "us-gov-west-1",
+      "ap-southeast-2",
+      "ap-southeast-5",
+      "eu-central-2",
+      "cn-north-1",
+      "us-isob-east-1",
+      "eusc-de-east-1",
+    ],
+    ["EU-WEST-1", "eu-west", "eu_west_1", "us-east-1 ", "*", "europe-west-1", "eu-west-123"],
   ],
   [
     "kms_key_arn",
-    ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+    [
+      "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      "arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+      "arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ],
     ["alias/mine", "arn:aws:kms:eu-west-1:123456789012:alias/mine", "arn:aws:s3:::bucket", "*"],
   ],
   [
@@ -112,10 +126,10 @@ describe("variable validation", () => {
     for (const bad of [0, 2, 31, 10000, -1]) expect(allowed).not.toContain(bad);
   });
 
-  it("requires an existing secret ARN when no secret is created", () => {
+  it("requires an existing secret ARN when the tracker is on and creates no secret", () => {
     // Assess
     expect(variables.api_key_secret_arn?.validation?.[1]?.condition).toBe(
-      "${var.create_api_key_secret || var.api_key_secret_arn != null}",
+      "${!var.create_tracker || var.create_api_key_secret || var.api_key_secret_arn != null}",
     );
   });
 });
