@@ -66,7 +66,7 @@ describe("the sources", () => {
   });
 
   it.each([
-    ["the region grammar", /\[a-z\]\{2\}\(/],
+    ["the region grammar", /\[a-z\]\{2(,4)?\}\(/],
     ["the cluster-name grammar", /A-Za-z0-9_-\]\{1,255\}/],
     ["the account-id grammar", /\^\\+d\{12\}\$/],
   ])("write %s in one file, functions/shared/grammar.ts", (_label, marker) => {

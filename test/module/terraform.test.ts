@@ -5,7 +5,7 @@ import { terraformRegex } from "../../modules/terraform.js";
 describe("terraformRegex", () => {
   it("escapes every backslash, so Terraform's regex() gets the pattern's own text", () => {
     // Act & Assess
-    expect(terraformRegex(REGION)).toBe("^[a-z]{2}(-[a-z]+)+-\\\\d$");
+    expect(terraformRegex(REGION)).toBe("^[a-z]{2,4}(-[a-z]+)+-\\\\d{1,2}$");
     expect(terraformRegex(CLUSTER_NAME)).toBe("^[A-Za-z0-9_-]{1,255}$");
   });
 
