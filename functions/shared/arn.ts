@@ -1,6 +1,6 @@
 import { parse, validate } from "@aws-sdk/util-arn-parser";
 import { InvalidArnError } from "./errors.js";
-import { ACCOUNT_ID, CLUSTER_NAME, SERVICE_NAME } from "./grammar.js";
+import { ACCOUNT_ID, CLUSTER_NAME, PARTITION, PARTITIONS, SERVICE_NAME } from "./grammar.js";
 
 /** The parts of an ARN: `arn:<partition>:<service>:<region>:<accountId>:<resource>`. */
 export interface ArnParts {
@@ -24,19 +24,29 @@ export interface ServiceLocation {
   readonly shortForm: boolean;
 }
 
-/** Whether a value is an ARN (any service). */
-export function isArn(value: unknown): value is string {
+/** Whether a value has the shape `arn:…:…:…:…:…`, whatever its partition. */
+function hasArnShape(value: unknown): value is string {
   return typeof value === "string" && validate(value);
+}
+
+/** Whether a value is an ARN (any service) of a known partition ({@link PARTITIONS}). */
+export function isArn(value: unknown): value is string {
+  return hasArnShape(value) && PARTITION.test(parse(value).partition);
 }
 
 /**
  * Splits an ARN into its parts; the one place that does.
  *
- * @throws {InvalidArnError} when the value is not an ARN.
+ * @throws {InvalidArnError} when the value is not an ARN, or its partition is empty or unknown.
  */
 export function parseArn(value: unknown): ArnParts {
-  if (!isArn(value)) throw new InvalidArnError(`Not an ARN: ${JSON.stringify(value)}`);
+  if (!hasArnShape(value)) throw new InvalidArnError(`Not an ARN: ${JSON.stringify(value)}`);
   const { partition, service, region, accountId, resource } = parse(value);
+  if (!PARTITION.test(partition)) {
+    throw new InvalidArnError(
+      `ARN has ${partition === "" ? "an empty partition" : `the unknown partition "${partition}"`} (known: ${PARTITIONS.join(", ")}): ${JSON.stringify(value)}`,
+    );
+  }
   return { partition, service, region, accountId, resource };
 }
 

@@ -3,6 +3,27 @@
  * checks and the module's variable validations all use these. Dependency-free.
  */
 
+/**
+ * The AWS partitions: the ids of the AWS SDK's partitions data (`partitionsInfo` of
+ * `@aws-sdk/core`, util-endpoints; a test keeps the two in step).
+ */
+export const PARTITIONS = [
+  "aws",
+  "aws-cn",
+  "aws-us-gov",
+  "aws-iso",
+  "aws-iso-b",
+  "aws-iso-e",
+  "aws-iso-f",
+  "aws-eusc",
+] as const;
+
+/** An AWS partition. */
+export type Partition = (typeof PARTITIONS)[number];
+
+/** A known AWS partition (one of {@link PARTITIONS}). */
+export const PARTITION = new RegExp(`^(?:${PARTITIONS.join("|")})$`);
+
 /** An AWS region name (`eu-west-1`; two to four letters first: `eusc-de-east-1`). */
 export const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 

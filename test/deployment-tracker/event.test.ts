@@ -170,6 +170,16 @@ describe("parseEvent", () => {
       /resources\[0\]/,
     ],
     [
+      "an ARN with an empty partition",
+      completedEvent({ resources: [`arn::ecs:${REGION}:${ACCOUNT}:service/prod/web`] }),
+      /resources\[0\].*empty partition/,
+    ],
+    [
+      "an ARN of an unknown partition",
+      completedEvent({ resources: [`arn:foo:ecs:${REGION}:${ACCOUNT}:service/prod/web`] }),
+      /resources\[0\].*unknown partition "foo"/,
+    ],
+    [
       "an ARN of another region",
       completedEvent({ resources: [`arn:aws:ecs:eu-west-1:${ACCOUNT}:service/prod/web`] }),
       /resources\[0\].*region/,

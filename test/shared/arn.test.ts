@@ -1,7 +1,11 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   clusterNameOf,
   functionNameOfArn,
+  isArn,
   isSecretArn,
   parseArn,
   parseServiceArn,
@@ -9,6 +13,19 @@ import {
   unqualifiedFunctionArn,
 } from "../../functions/shared/arn.js";
 import { InvalidArnError } from "../../functions/shared/errors.js";
+import { PARTITIONS } from "../../functions/shared/grammar.js";
+
+/** The partition ids of the AWS SDK's partitions data, as installed. */
+function sdkPartitionIds(): string[] {
+  const core = dirname(createRequire(import.meta.url).resolve("@aws-sdk/core/package.json"));
+  const data = readFileSync(
+    join(core, "dist-es/submodules/client/util-endpoints/lib/aws/partitions.js"),
+    "utf8",
+  );
+  const ids = [...data.matchAll(/"id": "([a-z-]+)"/g)].map((m) => m[1] as string);
+  if (ids.length === 0) throw new Error("no partition ids found in the SDK's partitions data");
+  return ids;
+}
 
 describe("parseServiceArn", () => {
   it("returns cluster and service of a long service ARN", () => {
@@ -102,6 +119,45 @@ describe("parseArn", () => {
     // Act & Assess
     expect(() => parseArn(value)).toThrow(InvalidArnError);
   });
+
+  it.each([
+    ["arn::ecs:us-east-1:111122223333:service/prod/web", /empty partition/],
+    ["arn:foo:ecs:us-east-1:111122223333:service/prod/web", /unknown partition "foo"/],
+    ["arn:AWS:ecs:us-east-1:111122223333:service/prod/web", /unknown partition "AWS"/],
+    ["arn:aws-moon:ecs:us-east-1:111122223333:service/prod/web", /unknown partition "aws-moon"/],
+  ])("throws InvalidArnError naming the partition for %s", (value, message) => {
+    // Act & Assess
+    expect(() => parseArn(value)).toThrow(InvalidArnError);
+    expect(() => parseArn(value)).toThrow(message);
+    expect(() => parseServiceArn(value)).toThrow(InvalidArnError);
+  });
+
+  it.each(PARTITIONS.map((p) => [p]))("accepts the partition %s", (partition) => {
+    // Act & Assess
+    expect(parseArn(`arn:${partition}:ecs:r-x-1:111122223333:service/c/s`).partition).toBe(
+      partition,
+    );
+  });
+});
+
+describe("PARTITIONS", () => {
+  it("lists exactly the partitions of the AWS SDK's partitions data", () => {
+    // Act & Assess
+    expect([...PARTITIONS].sort()).toEqual(sdkPartitionIds().sort());
+  });
+});
+
+describe("isArn", () => {
+  it.each([
+    ["arn:aws:ecs:us-east-1:111122223333:cluster/prod", true],
+    ["arn:aws-eusc:ecs:eusc-de-east-1:111122223333:cluster/prod", true],
+    ["arn::ecs:us-east-1:111122223333:cluster/prod", false],
+    ["arn:foo:ecs:us-east-1:111122223333:cluster/prod", false],
+    ["prod", false],
+  ])("returns for %s %s", (value, expected) => {
+    // Act & Assess
+    expect(isArn(value)).toBe(expected);
+  });
 });
 
 describe("clusterNameOf", () => {
@@ -145,6 +201,7 @@ describe("isSecretArn", () => {
   it.each([
     ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:key-AbCdEf", true],
     ["arn:aws:ssm:eu-west-1:111122223333:parameter/key", false],
+    ["arn:foo:secretsmanager:eu-west-1:111122223333:secret:key-AbCdEf", false],
     ["key", false],
   ])("returns whether %s is a Secrets Manager secret ARN", (value, expected) => {
     // Act & Assess
