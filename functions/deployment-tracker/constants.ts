@@ -16,6 +16,15 @@ export const ECR_BATCH_LIMIT = 100;
 /** Backoff between delivery attempts: exponential with jitter (each delay × a random 1–2). */
 export const DELIVERY_BACKOFF = { minDelayMs: 500, maxDelayMs: 8_000, factor: 2 } as const;
 
+/** HTTP statuses whose `Retry-After` header is honoured (RFC 9110 §10.2.3). */
+export const RETRY_AFTER_STATUSES = [429, 503] as const;
+
+/**
+ * Time kept back at the end of an invocation: no delivery attempt starts unless it can
+ * end (its timeout) this long before the deadline, so the failure is logged and returned.
+ */
+export const DELIVERY_TIME_RESERVE_MS = 1_000;
+
 /** HTTP header that carries the per-event idempotency key. */
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 

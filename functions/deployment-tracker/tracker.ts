@@ -91,6 +91,7 @@ export function createHandler(deps: TrackerDependencies): TrackerHandler {
         logger,
         ...(deps.fetch && { fetch: deps.fetch }),
         ...(deps.backoff && { backoff: deps.backoff }),
+        ...(context && { remainingTimeMs: () => context.getRemainingTimeInMillis() }),
       });
       logger.info("Record delivered", {
         httpStatus: delivered.status,

@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
@@ -133,4 +136,43 @@ export function accessDenied(): Error {
     $fault: "client",
     $metadata: { httpStatusCode: 400 },
   });
+}
+
+/** One scripted answer of {@link startReceiver}. */
+export interface ReceiverAnswer {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+}
+
+/** A local HTTP receiver on 127.0.0.1; `requests` keeps when each arrived. */
+export interface Receiver {
+  readonly url: string;
+  readonly requests: { readonly at: number; readonly headers: IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}
+
+/** Starts a receiver answering with the given answers in turn (the last one repeats). */
+export async function startReceiver(...answers: ReceiverAnswer[]): Promise<Receiver> {
+  const requests: Receiver["requests"] = [];
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      requests.push({ at: performance.now(), headers: request.headers });
+      const answer = answers[Math.min(requests.length, answers.length) - 1] ?? { status: 200 };
+      response
+        .writeHead(answer.status, { "content-type": "application/json", ...answer.headers })
+        .end(JSON.stringify({ status: answer.status }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/_/chip/workloads`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -4,8 +4,9 @@ import {
   ECSClient,
   ListServiceDeploymentsCommand,
 } from "@aws-sdk/client-ecs";
+import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AwsThrottledError,
   DeliveryFailedError,
@@ -314,6 +315,30 @@ describe("handler", () => {
         receiver.calls.map((c) => (c.init.headers as Record<string, string>)["Idempotency-Key"]),
       ),
     ).toEqual(new Set(["0d9c1a44-7a4d-4f8e-9a51-1f2b0c3d4e5f"]));
+  });
+
+  it("stops delivering when Retry-After is longer than the invocation has left (context's remaining time)", async () => {
+    // Prepare: 30 s left, the endpoint asks for 10 minutes
+    withServiceRevision(ecsMock, mixedContainers(1));
+    const fetch = vi.fn(
+      async () => new Response("{}", { status: 429, headers: { "retry-after": "600" } }),
+    );
+    const handler = createHandler(
+      dependencies({ fetch: fetch as unknown as typeof globalThis.fetch }),
+    );
+    const context = {
+      functionName: "deployment-tracker",
+      awsRequestId: "req-1",
+      getRemainingTimeInMillis: () => 30_000,
+    } as unknown as Context;
+
+    // Act
+    const act = handler(completedEvent(), context);
+
+    // Assess
+    await expect(act).rejects.toBeInstanceOf(DeliveryFailedError);
+    await expect(act).rejects.toThrow(/within the 30000 ms the invocation has left/);
+    expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it("throws DeliveryRejectedError when the endpoint answers 401", async () => {
