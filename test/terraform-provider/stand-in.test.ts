@@ -29,6 +29,8 @@ function standInAvailable(): boolean {
 interface Result {
   readonly status: number | null;
   readonly output: string;
+  /** Standard output alone: what `-json` commands print (the wrapper's notes go to stderr). */
+  readonly stdout: string;
 }
 
 function terraform(dir: string, ...args: string[]): Result {
@@ -36,7 +38,11 @@ function terraform(dir: string, ...args: string[]): Result {
     encoding: "utf8",
     timeout: 120_000,
   });
-  return { status: run.status, output: `${run.stdout ?? ""}${run.stderr ?? ""}` };
+  return {
+    status: run.status,
+    output: `${run.stdout ?? ""}${run.stderr ?? ""}`,
+    stdout: run.stdout ?? "",
+  };
 }
 
 /** A scratch root module with `hashicorp/aws` required and the given body, initialised. */
@@ -62,7 +68,7 @@ ${body}`,
 function outputs(dir: string): Record<string, { value: unknown }> {
   const out = terraform(dir, "output", "-json");
   expect(out.status, out.output).toBe(0);
-  return JSON.parse(out.output) as Record<string, { value: unknown }>;
+  return JSON.parse(out.stdout) as Record<string, { value: unknown }>;
 }
 
 describe.skipIf(!standInAvailable())("stand-in hashicorp/aws under Terraform", () => {
