@@ -1,34 +1,23 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import {
-  Defaults,
-  EnvVar,
-  NAME_SUFFIX,
-  IMAGE_PIN_MODES as PIN_MODES,
-} from "../functions/ecr-deployer/contract.js";
+import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/ecr-deployer/contract.js";
 import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
-  both,
   commonFunctionProps,
-  countOf,
   EventDrivenFunction,
   type FunctionCommonProps,
-  isEmpty,
   type LambdaCode,
-  not,
-  type Toggle,
 } from "./event-driven-function.js";
 import { deployerEventPattern } from "./patterns.js";
-import { addressOf, listExpr } from "./terraform.js";
-import { checkEach, checkFunctionConstructProps, checkOneOf, PATTERNS } from "./validation.js";
+import { addressOf, both, countOf, isEmpty, listExpr, not, type Toggle } from "./terraform.js";
+import { checkEcrDeployerProps } from "./validation.js";
 
-/** The service tag whose value is the image-tag pattern a service follows. */
-export const DEFAULT_OPT_IN_TAG_KEY = Defaults.OPT_IN_TAG_KEY;
-/** How the new revision references the pushed image. */
-export const IMAGE_PIN_MODES = PIN_MODES;
-/** How the new revision references the pushed image when nothing is said. */
-export const DEFAULT_IMAGE_PIN = Defaults.IMAGE_PIN;
+/**
+ * The deployer's reserved concurrency when nothing is said: 1 keeps two pushes from
+ * racing to register revisions of the same task definition.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = 1;
 /** The function name when none is given. */
 export const DEFAULT_DEPLOYER_FUNCTION_NAME = `ecs-${NAME_SUFFIX}`;
 
@@ -48,7 +37,7 @@ export interface EcrDeployerProps extends FunctionCommonProps {
   readonly allowedClusters?: string[];
   /**
    * Service tag key that opts a service in; its value is the tag pattern (`v*`).
-   * @default DEFAULT_OPT_IN_TAG_KEY
+   * @default "ecs-deployments:follow"
    */
   readonly optInTagKey?: string;
   /**
@@ -58,7 +47,7 @@ export interface EcrDeployerProps extends FunctionCommonProps {
   readonly defaultTagPattern?: string;
   /**
    * How the new image is referenced: `tag-and-digest`, `digest` or `tag`.
-   * @default DEFAULT_IMAGE_PIN ("tag-and-digest")
+   * @default "tag-and-digest"
    */
   readonly imagePin?: string;
   /**
@@ -97,15 +86,7 @@ export class EcrDeployer extends Construct {
 
   constructor(scope: Construct, id: string, props: EcrDeployerProps) {
     super(scope, id);
-    checkEach(
-      "allowedClusters",
-      props.allowedClusters,
-      PATTERNS.clusterName,
-      "a cluster name, not an ARN",
-    );
-    checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
-    checkFunctionConstructProps(props);
-    checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
+    checkEcrDeployerProps(props);
     const enabled = props.enabled ?? true;
     const name = props.functionName ?? DEFAULT_DEPLOYER_FUNCTION_NAME;
     const clusters = props.allowedClusters ?? [];
@@ -157,9 +138,8 @@ export class EcrDeployer extends Construct {
       },
       eventPattern: deployerEventPattern(),
       ruleDescription: "Successful tagged pushes to ECR",
-      // Reserved concurrency 1: two pushes of the same repository never race to
-      // register revisions of the same task definition.
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 1,
+      reservedConcurrentExecutions:
+        props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
       timeout: 300,
       statements: [
         {

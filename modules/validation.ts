@@ -3,7 +3,8 @@
  * expressions) are skipped: the module's variable validations check those at plan time.
  */
 import { Token } from "cdktf";
-import { LOG_LEVELS } from "../functions/shared/contract.js";
+import { IMAGE_PIN_MODES, OptInTagKey } from "../functions/ecr-deployer/contract.js";
+import { LOG_LEVELS, NAME_PREFIX } from "../functions/shared/contract.js";
 import { ACCOUNT_ID, CLUSTER_NAME, IAM_ROLE_ARN, REGION } from "../functions/shared/grammar.js";
 
 /** Raised when a construct prop is invalid; the message names the prop, the limit and the value. */
@@ -69,14 +70,25 @@ export function checkEach(
   });
 }
 
-/** Patterns shared by the constructs and mirrored by the module's variable validations. */
+/**
+ * The grammars the constructs check literal props against and the module's variable
+ * validations render (with `terraformRegex`): the shared AWS grammars, and the few only
+ * deploying needs.
+ */
 export const PATTERNS = {
+  namePrefix: NAME_PREFIX,
   region: REGION,
   clusterName: CLUSTER_NAME,
   roleArn: IAM_ROLE_ARN,
   accountId: ACCOUNT_ID,
+  kmsKeyArn: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[a-f0-9-]+$/,
+  secretArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
   https: /^https:\/\/[^\s/?#]+[^\s]*$/,
   headerName: /^[A-Za-z0-9-]{1,64}$/,
+  /** An ECS tag key (the reserved `aws:` prefix is checked apart). */
+  tagKey: new RegExp(`^[\\w.:/=+@ -]{1,${OptInTagKey.MAX_LENGTH}}$`),
+  /** Image-tag patterns: tag characters, the wildcards `* ? +`, spaces or commas between. */
+  tagPatterns: /^[\w.*?+, -]{0,256}$/,
   // Room for the longest suffix we add ("-deployment-tracker-forward" fits in 64).
   functionName: /^[A-Za-z0-9_-]{1,56}$/,
 } as const;
@@ -87,11 +99,85 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
+/** How long CloudWatch keeps the functions' logs when nothing is said. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+const A_REGION = "an AWS region such as eu-west-1";
+
 /** The checks of the props every function construct takes alike: its regions and log level. */
 export function checkFunctionConstructProps(props: {
   readonly regions?: readonly string[];
   readonly logLevel?: string;
 }): void {
-  checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
+  checkEach("regions", props.regions, PATTERNS.region, A_REGION);
   checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
+}
+
+/** The checks of `EventDrivenFunction`'s props. */
+export function checkEventDrivenFunctionProps(props: {
+  readonly functionName: string;
+  readonly timeout?: number;
+  readonly memorySize?: number;
+  readonly reservedConcurrentExecutions?: number;
+  readonly logRetentionInDays?: number;
+  readonly maximumRetryAttempts?: number;
+  readonly maximumEventAgeInSeconds?: number;
+  readonly forwarding?: { readonly regions: readonly string[] };
+}): void {
+  checkPattern(
+    "functionName",
+    props.functionName,
+    PATTERNS.functionName,
+    "1-56 letters, digits, '-' or '_'",
+  );
+  checkRange("timeout", props.timeout, 1, 900);
+  checkRange("memorySize", props.memorySize, 128, 10_240);
+  checkRange("reservedConcurrentExecutions", props.reservedConcurrentExecutions, -1, 10_000);
+  checkOneOf("logRetentionInDays", props.logRetentionInDays, LOG_RETENTION_DAYS);
+  checkRange("maximumRetryAttempts", props.maximumRetryAttempts, 0, 2);
+  checkRange("maximumEventAgeInSeconds", props.maximumEventAgeInSeconds, 60, 21_600);
+  checkEach("forwarding.regions", props.forwarding?.regions, PATTERNS.region, A_REGION);
+}
+
+/** The checks of `DeploymentTracker`'s props. */
+export function checkDeploymentTrackerProps(props: {
+  readonly endpointUrl?: string;
+  readonly apiKeyHeader?: string;
+  readonly regions?: readonly string[];
+  readonly logLevel?: string;
+  readonly ecrAccountIds?: readonly string[];
+  readonly createApiKeySecret?: unknown;
+  readonly apiKeySecretArn?: string;
+}): void {
+  checkPattern(
+    "endpointUrl",
+    props.endpointUrl,
+    PATTERNS.https,
+    "an https:// URL (the API key travels with every request)",
+  );
+  checkPattern("apiKeyHeader", props.apiKeyHeader, PATTERNS.headerName, "an HTTP header name");
+  checkFunctionConstructProps(props);
+  checkEach("ecrAccountIds", props.ecrAccountIds, PATTERNS.accountId, "a 12-digit AWS account ID");
+  if (props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
+    throw new InvalidPropError("apiKeySecretArn is required when createApiKeySecret is false");
+  }
+}
+
+/** The checks of `EcrDeployer`'s props. */
+export function checkEcrDeployerProps(props: {
+  readonly allowedClusters?: readonly string[];
+  readonly passableRoleArns?: readonly string[];
+  readonly regions?: readonly string[];
+  readonly logLevel?: string;
+  readonly imagePin?: string;
+}): void {
+  checkEach(
+    "allowedClusters",
+    props.allowedClusters,
+    PATTERNS.clusterName,
+    "a cluster name, not an ARN",
+  );
+  checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
+  checkFunctionConstructProps(props);
+  checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
 }
