@@ -11,7 +11,15 @@ import {
   type LambdaCode,
 } from "./event-driven-function.js";
 import { trackerEventPattern } from "./patterns.js";
-import { attr, both, choose, countOf, isSet, nonsensitiveToggle, type Toggle } from "./terraform.js";
+import {
+  attr,
+  both,
+  choose,
+  countOf,
+  isSet,
+  nonsensitiveToggle,
+  type Toggle,
+} from "./terraform.js";
 import { checkDeploymentTrackerProps } from "./validation.js";
 
 /** The function name when none is given. */

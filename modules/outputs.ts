@@ -25,8 +25,7 @@ export const MODULE_OUTPUTS = {
   },
   trackerDlqUrl: {
     name: "tracker_dlq_url",
-    description:
-      "The URL of the queue that keeps deployment events the tracker could not deliver",
+    description: "The URL of the queue that keeps deployment events the tracker could not deliver",
     nullWhen: WITHOUT_TRACKER,
   },
   trackerRuleArn: {

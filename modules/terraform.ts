@@ -121,6 +121,15 @@ export function both(a: Toggle, b: Toggle): Toggle {
   return Op.and(a, b);
 }
 
+/** Either toggle. Literal when both are literal. */
+export function either(a: Toggle, b: Toggle): Toggle {
+  if (typeof a === "boolean" && typeof b === "boolean") return a || b;
+  if (a === true || b === true) return true;
+  if (a === false) return b;
+  if (b === false) return a;
+  return Op.or(a, b);
+}
+
 /** Whether an optional string input is set: literal when known at synth, else `x != null`. */
 export function isSet(value: string | undefined): Toggle {
   if (value === undefined) return false;

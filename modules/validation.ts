@@ -146,6 +146,7 @@ export function checkDeploymentTrackerProps(props: {
   readonly regions?: readonly string[];
   readonly logLevel?: string;
   readonly ecrAccountIds?: readonly string[];
+  readonly enabled?: unknown;
   readonly createApiKeySecret?: unknown;
   readonly apiKeySecretArn?: string;
 }): void {
@@ -158,7 +159,8 @@ export function checkDeploymentTrackerProps(props: {
   checkPattern("apiKeyHeader", props.apiKeyHeader, PATTERNS.headerName, "an HTTP header name");
   checkFunctionConstructProps(props);
   checkEach("ecrAccountIds", props.ecrAccountIds, PATTERNS.accountId, "a 12-digit AWS account ID");
-  if (props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
+  const off = props.enabled === false;
+  if (!off && props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
     throw new InvalidPropError("apiKeySecretArn is required when createApiKeySecret is false");
   }
 }
@@ -180,4 +182,113 @@ export function checkEcrDeployerProps(props: {
   checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
   checkFunctionConstructProps(props);
   checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
+}
+
+/** The checks of `EcsDeployments`' props: the literal ones, by the module's rules. */
+export function checkEcsDeploymentsProps(props: {
+  readonly namePrefix?: string;
+  readonly regions?: readonly string[];
+  readonly kmsKeyArn?: string;
+  readonly logRetentionInDays?: number;
+  readonly logLevel?: string;
+  readonly createTracker?: unknown;
+  readonly trackerEndpointUrl?: string;
+  readonly trackerApiKeyHeader?: string;
+  readonly createApiKeySecret?: unknown;
+  readonly apiKeySecretArn?: string;
+  readonly trackerEcrAccountIds?: readonly string[];
+  readonly deployerAllowedClusters?: readonly string[];
+  readonly deployerOptInTagKey?: string;
+  readonly deployerDefaultTagPattern?: string;
+  readonly deployerImagePin?: string;
+  readonly deployerPassableRoleArns?: readonly string[];
+  readonly deployerReservedConcurrency?: number | null;
+}): void {
+  checkPattern(
+    "namePrefix",
+    props.namePrefix,
+    PATTERNS.namePrefix,
+    "1-32 letters, digits, '-' or '_'",
+  );
+  checkEach("regions", props.regions, PATTERNS.region, A_REGION);
+  checkPattern(
+    "kmsKeyArn",
+    props.kmsKeyArn,
+    PATTERNS.kmsKeyArn,
+    "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+  );
+  checkOneOf("logRetentionInDays", props.logRetentionInDays, LOG_RETENTION_DAYS);
+  checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
+  checkPattern(
+    "trackerEndpointUrl",
+    props.trackerEndpointUrl,
+    PATTERNS.https,
+    "an https:// URL (the API key travels with every request)",
+  );
+  checkPattern(
+    "trackerApiKeyHeader",
+    props.trackerApiKeyHeader,
+    PATTERNS.headerName,
+    "an HTTP header name (1-64 letters, digits and '-')",
+  );
+  checkPattern(
+    "apiKeySecretArn",
+    props.apiKeySecretArn,
+    PATTERNS.secretArn,
+    "a Secrets Manager secret ARN",
+  );
+  if (
+    props.createTracker !== false &&
+    props.createApiKeySecret === false &&
+    props.apiKeySecretArn === undefined
+  ) {
+    throw new InvalidPropError(
+      "apiKeySecretArn is required when createTracker is true and createApiKeySecret is false",
+    );
+  }
+  checkEach(
+    "trackerEcrAccountIds",
+    props.trackerEcrAccountIds,
+    PATTERNS.accountId,
+    "a 12-digit AWS account ID",
+  );
+  checkEach(
+    "deployerAllowedClusters",
+    props.deployerAllowedClusters,
+    PATTERNS.clusterName,
+    "a cluster name (letters, digits, '-', '_'), not an ARN",
+  );
+  const tagKey = props.deployerOptInTagKey;
+  checkPattern(
+    "deployerOptInTagKey",
+    tagKey,
+    PATTERNS.tagKey,
+    `a tag key (1-${OptInTagKey.MAX_LENGTH} letters, digits, spaces and _.:/=+-@)`,
+  );
+  if (known(tagKey) && (tagKey as string).toLowerCase().startsWith(OptInTagKey.RESERVED_PREFIX)) {
+    throw new InvalidPropError(
+      `deployerOptInTagKey must not start with ${OptInTagKey.RESERVED_PREFIX} (reserved by AWS), got ${JSON.stringify(tagKey)}`,
+    );
+  }
+  checkPattern(
+    "deployerDefaultTagPattern",
+    props.deployerDefaultTagPattern,
+    PATTERNS.tagPatterns,
+    "at most 256 tag characters (letters, digits, _ . -), wildcards * ? + and spaces or commas",
+  );
+  checkOneOf("deployerImagePin", props.deployerImagePin, IMAGE_PIN_MODES);
+  checkEach(
+    "deployerPassableRoleArns",
+    props.deployerPassableRoleArns,
+    PATTERNS.roleArn,
+    "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+  );
+  const reserved = props.deployerReservedConcurrency;
+  if (reserved !== null && known(reserved)) {
+    if (!Number.isInteger(reserved) || (reserved as number) < 1) {
+      throw new InvalidPropError(
+        `deployerReservedConcurrency must be null or a whole number of at least 1, got ${reserved}`,
+      );
+    }
+  }
 }

@@ -10,7 +10,11 @@ import {
   IMAGE_PIN_MODES,
   OptInTagKey,
 } from "../functions/ecr-deployer/contract.js";
-import { DEFAULT_LOG_LEVEL, DEFAULT_NAME_PREFIX, LOG_LEVELS } from "../functions/shared/contract.js";
+import {
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_NAME_PREFIX,
+  LOG_LEVELS,
+} from "../functions/shared/contract.js";
 import { DEFAULT_RESERVED_CONCURRENCY } from "./ecr-deployer.js";
 import { Rule, type VariableSpec } from "./terraform.js";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, PATTERNS } from "./validation.js";
@@ -283,8 +287,7 @@ export const MODULE_VARIABLES = {
     nullable: true,
     validation: [
       {
-        condition: (ref) =>
-          `${ref} == null || try(${ref} >= 1 && floor(${ref}) == ${ref}, false)`,
+        condition: (ref) => `${ref} == null || try(${ref} >= 1 && floor(${ref}) == ${ref}, false)`,
         errorMessage:
           "The deployer_reserved_concurrency must be null or a whole number of at least 1.",
       },
