@@ -37,6 +37,7 @@ Options:
   --json                Print {"healthy":…,"checks":[…]} as JSON.
   --debug               Show stack traces.
   -h, --help            Show this help.
+  -V, --version         Print the version of ${TOOL}.
 
 Exit codes: 0 healthy, 1 something is wrong, 2 usage error.
 
