@@ -1,8 +1,8 @@
 /**
  * Where the function zips shipped inside this package are: `terraform/dist/<name>.zip`
  * below the folder that holds our `package.json`. Found by walking up from this file, so
- * it works from the sources (`modules/`), from compiled JavaScript (`dist/lib/…`) and
- * from `node_modules/ecs-deployments/…`, whatever the working directory.
+ * it works from the sources (`modules/`), from compiled JavaScript (`dist/lib/…`, ESM or
+ * CommonJS) and from `node_modules/ecs-deployments/…`, whatever the working directory.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -35,9 +35,22 @@ export function packageRoot(from: string): string {
   }
 }
 
-/** The folder of this file (sources or compiled JavaScript). */
-function here(): string {
-  return dirname(fileURLToPath(import.meta.url));
+/**
+ * The folder of this file (sources or compiled JavaScript), read from the call site, not
+ * from `import.meta.url` or `__dirname`: each exists in one module system only, and this
+ * file is compiled for both `import` and `require`.
+ */
+export function here(): string {
+  const prepare = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_, frames) => frames;
+    const frames = new Error().stack as unknown as NodeJS.CallSite[];
+    const file = frames[0]?.getFileName();
+    if (!file) throw new Error("Cannot tell which file locates the function zips");
+    return dirname(file.startsWith("file:") ? fileURLToPath(file) : file);
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
 }
 
 /** The path of a shipped function zip; throws a clear error when it is missing. */

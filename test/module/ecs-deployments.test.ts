@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import {
   TerraformVariable,
   Testing,
 } from "cdktf";
+import { build } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   EcsDeployments,
@@ -19,7 +21,7 @@ import {
   InvalidPropError,
 } from "../../modules/index.js";
 import { MODULE_OUTPUTS } from "../../modules/outputs.js";
-import { PACKAGE_NAME, packagedZip, packageRoot } from "../../modules/package-zips.js";
+import { here, PACKAGE_NAME, packagedZip, packageRoot } from "../../modules/package-zips.js";
 import { snakeCase } from "../../modules/terraform.js";
 import { MODULE_VARIABLES } from "../../modules/variables.js";
 import { mergedModule, type Tf } from "../support/module.js";
@@ -363,8 +365,44 @@ describe("packageRoot and packagedZip", () => {
     );
   });
 
+  it.each([
+    ["CommonJS", "cjs", "cjs"],
+    ["ESM", "esm", "mjs"],
+  ] as const)("finds them from compiled %s inside an installed package", async (_, format, ext) => {
+    // Prepare: this file compiled into a package in node_modules of a scratch project
+    const project = tempDir();
+    const installed = join(project, "node_modules", PACKAGE_NAME);
+    mkdirSync(join(installed, "terraform", "dist"), { recursive: true });
+    writeFileSync(join(installed, "package.json"), JSON.stringify({ name: PACKAGE_NAME }));
+    writeFileSync(join(installed, "terraform", "dist", "ecr-deployer.zip"), "zip");
+    const compiled = join(installed, "dist", "lib", `package-zips.${ext}`);
+    await build({
+      entryPoints: [join(ROOT, "modules", "package-zips.ts")],
+      outfile: compiled,
+      format,
+      platform: "node",
+      logLevel: "silent",
+    });
+
+    // Act: run from another working directory
+    const found = execFileSync(
+      process.execPath,
+      [
+        ...(format === "cjs" ? ["-e"] : ["--input-type=module", "-e"]),
+        format === "cjs"
+          ? `console.log(require(${JSON.stringify(compiled)}).packagedZip("ecr-deployer"))`
+          : `console.log((await import(${JSON.stringify(compiled)})).packagedZip("ecr-deployer"))`,
+      ],
+      { cwd: tmpdir(), encoding: "utf8" },
+    ).trim();
+
+    // Assess
+    expect(found).toBe(join(installed, "terraform", "dist", "ecr-deployer.zip"));
+  });
+
   it("finds the zips of this repository from the construct's own folder", () => {
     // Act & Assess
+    expect(here()).toBe(join(ROOT, "modules"));
     expect(packagedZip("deployment-tracker")).toBe(join(ZIPS, "deployment-tracker.zip"));
   });
 });
