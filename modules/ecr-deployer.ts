@@ -56,6 +56,17 @@ export interface EcrDeployerProps extends FunctionCommonProps {
    */
   readonly dryRun?: Toggle;
   /**
+   * Whether the deployer writes the images it rolled out to the parameters of the
+   * services tagged `ecs-deployments:publish`, under `imageParameterPath`.
+   * @default false
+   */
+  readonly publishImages?: Toggle;
+  /**
+   * The path of the image parameters; the deployer may read and write only below it.
+   * @default "/ecs-deployments/images"
+   */
+  readonly imageParameterPath?: string;
+  /**
    * Task and execution role ARNs the deployer may pass to ECS when it registers a
    * revision. A task definition with a role outside this list cannot be rolled.
    * @default []
@@ -101,6 +112,25 @@ export class EcrDeployer extends Construct {
       ),
     );
     const dryRun = props.dryRun ?? Defaults.DRY_RUN;
+    const publishImages = props.publishImages ?? Defaults.PUBLISH_IMAGES;
+    const parameterPath = props.imageParameterPath ?? Defaults.IMAGE_PARAMETER_PATH;
+
+    // String parameters are not encrypted: no KMS grant (the function's key statement covers its own key).
+    const publishPolicy = new DataAwsIamPolicyDocument(this, "publish_policy", {
+      count: countOf(both(enabled, publishImages)),
+      statement: [
+        {
+          sid: "PublishImagesOnlyUnderTheParameterPath",
+          actions: ["ssm:GetParameter", "ssm:PutParameter"],
+          resources: Fn.formatlist("arn:%s:ssm:%s:%s:parameter%s/*", [
+            p,
+            props.regions,
+            account,
+            parameterPath,
+          ]),
+        },
+      ],
+    });
 
     const passRole = new DataAwsIamPolicyDocument(this, "pass_role_policy", {
       count: countOf(both(enabled, not(isEmpty(props.passableRoleArns ?? [])))),
@@ -133,6 +163,11 @@ export class EcrDeployer extends Construct {
         [EnvVar.IMAGE_PIN]: props.imagePin ?? Defaults.IMAGE_PIN,
         [EnvVar.DRY_RUN]:
           typeof dryRun === "boolean" ? String(dryRun) : Token.asString(Fn.tostring(dryRun)),
+        [EnvVar.PUBLISH_IMAGES]:
+          typeof publishImages === "boolean"
+            ? String(publishImages)
+            : Token.asString(Fn.tostring(publishImages)),
+        [EnvVar.IMAGE_PARAMETER_PATH]: parameterPath,
         [PowertoolsEnvVar.SERVICE_NAME]: name,
         [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
       },
@@ -186,7 +221,9 @@ export class EcrDeployer extends Construct {
           resources: Fn.formatlist("arn:%s:ecr:%s:%s:repository/*", [p, props.regions, account]),
         },
       ],
-      sourcePolicyDocuments: listExpr(`${addressOf(passRole)}[*].json`),
+      sourcePolicyDocuments: listExpr(
+        `concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`,
+      ),
       ...commonFunctionProps(props),
     });
   }

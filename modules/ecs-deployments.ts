@@ -13,7 +13,10 @@ import {
 } from "cdktf";
 import { Construct } from "constructs";
 import { NAME_SUFFIX as TRACKER_SUFFIX } from "../functions/deployment-tracker/contract.js";
-import { NAME_SUFFIX as DEPLOYER_SUFFIX } from "../functions/ecr-deployer/contract.js";
+import {
+  NAME_SUFFIX as DEPLOYER_SUFFIX,
+  imageParameterPath,
+} from "../functions/ecr-deployer/contract.js";
 import { DEFAULT_NAME_PREFIX } from "../functions/shared/contract.js";
 import { DeploymentTracker } from "./deployment-tracker.js";
 import { EcrDeployer } from "./ecr-deployer.js";
@@ -180,6 +183,13 @@ export interface EcsDeploymentsOptions {
    */
   readonly deployerDryRun?: Toggle;
   /**
+   * Whether the deployer writes each image it rolled out to an SSM parameter, for the
+   * services tagged `ecs-deployments:publish` (`/<name_prefix>/images/<cluster>/<service>/<container>`,
+   * or the name the tag gives), so their own Terraform can read the image from it.
+   * @default false
+   */
+  readonly deployerPublishImages?: Toggle;
+  /**
    * ARNs of the task and execution roles the deployer may pass to ECS when it registers a
    * new revision. A task definition that uses another role cannot be rolled.
    * @default []
@@ -343,6 +353,8 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
       defaultTagPattern: props.deployerDefaultTagPattern,
       imagePin: props.deployerImagePin,
       dryRun: props.deployerDryRun,
+      publishImages: props.deployerPublishImages,
+      imageParameterPath: imageParameterPath(namePrefix),
       passableRoleArns: props.deployerPassableRoleArns,
       // The module's null (unreserved) is Lambda's -1.
       reservedConcurrentExecutions:

@@ -265,6 +265,20 @@ export const MODULE_VARIABLES = {
     description: "Whether the deployer only logs what it would do and changes nothing.",
     default: DeployerDefaults.DRY_RUN,
   },
+  deployerPublishImages: {
+    name: "deployer_publish_images",
+    type: "bool",
+    description:
+      "Whether the deployer writes each image it rolled out to an SSM String parameter, for the services tagged ecs-deployments:publish: true for /<name_prefix>/images/<cluster>/<service>/<container>, or the name of one parameter under /<name_prefix>/images/. The services' own Terraform can then read the image from it (see docs/beside-terraform.md).",
+    default: DeployerDefaults.PUBLISH_IMAGES,
+    validation: [
+      {
+        // null would reach the function's environment and the policy's count as no value.
+        condition: (ref) => `${ref} != null`,
+        errorMessage: "The deployer_publish_images must be true or false, not null.",
+      },
+    ],
+  },
   deployerPassableRoleArns: {
     name: "deployer_passable_role_arns",
     type: "list(string)",
