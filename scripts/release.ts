@@ -17,8 +17,8 @@ import { join } from "node:path";
 /** A release version: three numbers, no pre-release or build part. */
 export const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
-/** The files whose `?ref=v…` is rewritten: the tracked Markdown and Terraform files. */
-const REF_FILES = ["*.md", "*.tf", "*.tftest.hcl"];
+/** The files whose `?ref=v…` is rewritten: the tracked Markdown and Terraform files and the examples. */
+const REF_FILES = ["*.md", "*.tf", "*.tftest.hcl", "examples/*"];
 
 /** The release cannot be cut; the message says why. */
 export class ReleaseError extends Error {
