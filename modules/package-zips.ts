@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 /** The name in our package.json. */
 export const PACKAGE_NAME = "ecs-deployments";
 /** The folder of the zips, relative to the package root. */
-export const ZIP_DIR = join("terraform", "dist");
+const ZIP_DIR = join("terraform", "dist");
 
 function isOurPackage(dir: string): boolean {
   const manifest = join(dir, "package.json");

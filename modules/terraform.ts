@@ -70,7 +70,7 @@ export function base64Sha256(bytes: Buffer): string {
 }
 
 /** A raw Terraform expression as a string token, usable inside CDKTF functions too. */
-export function expr(expression: string): string {
+function expr(expression: string): string {
   return Token.asString(ref(expression));
 }
 

@@ -20,12 +20,7 @@ function known(value: unknown): boolean {
 }
 
 /** A whole number within [min, max], when known. */
-export function checkRange(
-  name: string,
-  value: number | undefined,
-  min: number,
-  max: number,
-): void {
+function checkRange(name: string, value: number | undefined, min: number, max: number): void {
   if (!known(value)) return;
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
     throw new InvalidPropError(
@@ -35,7 +30,7 @@ export function checkRange(
 }
 
 /** One of a list of values, when known. */
-export function checkOneOf<T>(name: string, value: T | undefined, allowed: readonly T[]): void {
+function checkOneOf<T>(name: string, value: T | undefined, allowed: readonly T[]): void {
   if (!known(value)) return;
   if (!allowed.includes(value as T)) {
     throw new InvalidPropError(
@@ -45,7 +40,7 @@ export function checkOneOf<T>(name: string, value: T | undefined, allowed: reado
 }
 
 /** A string matching a pattern, when known; `what` says what it should look like. */
-export function checkPattern(
+function checkPattern(
   name: string,
   value: string | undefined,
   pattern: RegExp,
@@ -58,7 +53,7 @@ export function checkPattern(
 }
 
 /** Every known entry of a list matching a pattern. */
-export function checkEach(
+function checkEach(
   name: string,
   values: readonly string[] | undefined,
   pattern: RegExp,
@@ -105,7 +100,7 @@ export const DEFAULT_LOG_RETENTION_DAYS = 30;
 const A_REGION = "an AWS region such as eu-west-1";
 
 /** The checks of the props every function construct takes alike: its regions and log level. */
-export function checkFunctionConstructProps(props: {
+function checkFunctionConstructProps(props: {
   readonly regions?: readonly string[];
   readonly logLevel?: string;
 }): void {
