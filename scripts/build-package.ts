@@ -31,6 +31,42 @@ export function withProviderIndex(code: string): string {
   return code.replace(/(["'])(@cdktf\/provider-aws\/lib\/[a-z0-9-]+)\1/g, "$1$2/index.js$1");
 }
 
+/** The package a bare import specifier names: `@scope/name/deep` → `@scope/name`. */
+export function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return (specifier.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
+}
+
+/**
+ * Fails when compiled code imports a package that package.json does not declare as a
+ * dependency or peer dependency: installed, it would be missing (ERR_MODULE_NOT_FOUND).
+ */
+function checkDeclared(files: readonly string[]): void {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
+  const declared = new Set([
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.peerDependencies ?? {}),
+  ]);
+  const missing = new Set<string>();
+  for (const file of files) {
+    for (const [, specifier] of readFileSync(file, "utf8").matchAll(
+      /\bfrom\s*["']([^"'.][^"']*)["']/g,
+    )) {
+      const name = packageOf(specifier as string);
+      if (!name.startsWith("node:") && !declared.has(name))
+        missing.add(`${name} (${relative(ROOT, file)})`);
+    }
+  }
+  if (missing.size > 0) {
+    throw new Error(
+      `the package imports what package.json does not declare in dependencies or peerDependencies: ${[...missing].join(", ")}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   rmSync(DIST, { recursive: true, force: true });
@@ -65,6 +101,7 @@ async function main(): Promise<void> {
     });
     writeFileSync(target, code);
   }
+  checkDeclared(esmFiles.filter((file) => file.endsWith(".js")));
   const count = (dir: string) => filesUnder(dir).filter((f) => f.endsWith(".js")).length;
   console.log(
     `Built dist/: ${count(ESM)} ES modules, ${count(CJS)} CommonJS modules, with .d.ts (${Date.now() - started} ms)`,
