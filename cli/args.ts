@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_NAME_PREFIX, NAME_PREFIX } from "../functions/shared/contract.js";
-import { REGION } from "../functions/shared/grammar.js";
+import { ACCOUNT_ID, REGION } from "../functions/shared/grammar.js";
 import { UsageError } from "./errors.js";
 import type { GlobalOptions, OptionSpec } from "./types.js";
 
@@ -11,6 +11,7 @@ export const GLOBAL_OPTIONS = {
   json: { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
 } as const satisfies OptionSpec;
 
 /** The command line split into the command name and its remaining arguments. */
@@ -42,6 +43,7 @@ export function splitCommand(argv: readonly string[]): SplitArgs {
 export interface ParsedArgs {
   readonly global: GlobalOptions;
   readonly help: boolean;
+  readonly version: boolean;
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
 }
 
@@ -90,6 +92,7 @@ export function parseCommandArgs(
   return {
     global: { region, namePrefix, json: values.json === true, debug: values.debug === true },
     help: values.help === true,
+    version: values.version === true,
     values,
   };
 }
@@ -137,4 +140,42 @@ export function requiredString(
     throw new UsageError(`--${name} is required`, { command });
   }
   return value.trim();
+}
+
+/** An SQS queue name: 1-80 letters, digits, '-' or '_', optionally ending in `.fifo`. */
+const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
+
+/**
+ * Reads an optional SQS queue URL option: http(s), path `/<account id>/<queue name>`
+ * (`https://sqs.<region>.amazonaws.com/…`, or a local endpoint's).
+ *
+ * @throws {UsageError} when it is not one.
+ */
+export function queueUrlOption(
+  command: string,
+  name: string,
+  value: string | boolean | undefined,
+): string | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === "string" ? value.trim() : "";
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const [account, queue, ...more] = url?.pathname.split("/").slice(1) ?? [];
+  const valid =
+    url !== undefined &&
+    (url.protocol === "https:" || url.protocol === "http:") &&
+    ACCOUNT_ID.test(account ?? "") &&
+    QUEUE_NAME.test(queue ?? "") &&
+    more.length === 0;
+  if (!valid) {
+    throw new UsageError(
+      `--${name} must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/my-dlq, got "${String(value)}"`,
+      { command },
+    );
+  }
+  return text;
 }

@@ -3,6 +3,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { regionalClients } from "../functions/shared/clients.js";
 import type { AwsClients, ClientFactory } from "./types.js";
 
@@ -14,6 +15,7 @@ function create(region: string | undefined): AwsClients {
     lambda: new LambdaClient(config),
     events: new EventBridgeClient(config),
     secrets: new SecretsManagerClient(config),
+    ssm: new SSMClient(config),
   };
 }
 

@@ -8,6 +8,7 @@ import { ExitCode, TOOL } from "./constants.js";
 import { CliError, describeError, UsageError } from "./errors.js";
 import { probeUrl } from "./http.js";
 import type { Command, Deps } from "./types.js";
+import { packageVersion } from "./version.js";
 
 /** The commands, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [testEventCommand, redriveCommand, doctorCommand];
@@ -28,6 +29,7 @@ Global options:
   --json                Machine-readable output.
   --debug               Show stack traces of errors.
   -h, --help            Show help; "${TOOL} <command> --help" for a command.
+  -V, --version         Print the version of ${TOOL}.
 
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
 }
@@ -59,6 +61,10 @@ export async function run(argv: readonly string[], deps: Deps = defaultDeps()): 
     commandName = name;
     if (name === undefined) {
       const parsed = parseCommandArgs(undefined, rest, {});
+      if (parsed.version) {
+        output.out(packageVersion());
+        return ExitCode.OK;
+      }
       if (parsed.help) {
         output.out(toolHelp());
         return ExitCode.OK;
@@ -72,6 +78,10 @@ export async function run(argv: readonly string[], deps: Deps = defaultDeps()): 
       );
     }
     const parsed = parseCommandArgs(name, rest, command.options);
+    if (parsed.version) {
+      output.out(packageVersion());
+      return ExitCode.OK;
+    }
     if (parsed.help) {
       output.out(command.help);
       return ExitCode.OK;

@@ -3,6 +3,7 @@ import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 
 /** Where the CLI writes: results to `out`, progress and errors to `err`. */
 export interface Output {
@@ -17,6 +18,7 @@ export interface AwsClients {
   readonly lambda: LambdaClient;
   readonly events: EventBridgeClient;
   readonly secrets: SecretsManagerClient;
+  readonly ssm: SSMClient;
 }
 
 /** Returns the clients of a region (undefined: the SDK's default region). */

@@ -5,38 +5,25 @@ import { Construct } from "constructs";
 import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/deployment-tracker/contract.js";
 import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
-  both,
   commonFunctionProps,
-  countOf,
   EventDrivenFunction,
   type FunctionCommonProps,
-  isSet,
   type LambdaCode,
-  nonsensitiveToggle,
-  type Toggle,
 } from "./event-driven-function.js";
 import { trackerEventPattern } from "./patterns.js";
-import { attr } from "./terraform.js";
 import {
-  checkEach,
-  checkFunctionConstructProps,
-  checkPattern,
-  InvalidPropError,
-  PATTERNS,
-} from "./validation.js";
+  attr,
+  both,
+  choose,
+  countOf,
+  isSet,
+  nonsensitiveToggle,
+  type Toggle,
+} from "./terraform.js";
+import { checkDeploymentTrackerProps } from "./validation.js";
 
-/** The default receiver: Cardinal's workloads API. */
-export const DEFAULT_ENDPOINT_URL = Defaults.ENDPOINT_URL;
-/** The default API key header. */
-export const DEFAULT_API_KEY_HEADER = Defaults.API_KEY_HEADER;
 /** The function name when none is given. */
 export const DEFAULT_TRACKER_FUNCTION_NAME = `ecs-${NAME_SUFFIX}`;
-
-/** `toggle ? whenTrue : whenFalse`, decided at synth time when the toggle is literal. */
-function choose(toggle: Toggle, whenTrue: string, whenFalse: string): string {
-  if (typeof toggle === "boolean") return toggle ? whenTrue : whenFalse;
-  return Token.asString(Fn.conditional(toggle, whenTrue, whenFalse));
-}
 
 /** Properties of {@link DeploymentTracker}. */
 export interface DeploymentTrackerProps extends FunctionCommonProps {
@@ -49,12 +36,12 @@ export interface DeploymentTrackerProps extends FunctionCommonProps {
   readonly code: LambdaCode;
   /**
    * HTTPS endpoint that receives one record per finished deployment.
-   * @default DEFAULT_ENDPOINT_URL
+   * @default "https://app.cardinalhq.io/_/chip/workloads" (Cardinal's workloads API)
    */
   readonly endpointUrl?: string;
   /**
    * Header that carries the API key.
-   * @default DEFAULT_API_KEY_HEADER
+   * @default "x-cardinalhq-api-key"
    */
   readonly apiKeyHeader?: string;
   /**
@@ -108,23 +95,7 @@ export class DeploymentTracker extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentTrackerProps) {
     super(scope, id);
-    checkPattern(
-      "endpointUrl",
-      props.endpointUrl,
-      PATTERNS.https,
-      "an https:// URL (the API key travels with every request)",
-    );
-    checkPattern("apiKeyHeader", props.apiKeyHeader, PATTERNS.headerName, "an HTTP header name");
-    checkFunctionConstructProps(props);
-    checkEach(
-      "ecrAccountIds",
-      props.ecrAccountIds,
-      PATTERNS.accountId,
-      "a 12-digit AWS account ID",
-    );
-    if (props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
-      throw new InvalidPropError("apiKeySecretArn is required when createApiKeySecret is false");
-    }
+    checkDeploymentTrackerProps(props);
     const enabled = props.enabled ?? true;
     const name = props.functionName ?? DEFAULT_TRACKER_FUNCTION_NAME;
     const createSecret = both(enabled, props.createApiKeySecret ?? true);

@@ -1,34 +1,23 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import {
-  Defaults,
-  EnvVar,
-  NAME_SUFFIX,
-  IMAGE_PIN_MODES as PIN_MODES,
-} from "../functions/ecr-deployer/contract.js";
+import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/ecr-deployer/contract.js";
 import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
-  both,
   commonFunctionProps,
-  countOf,
   EventDrivenFunction,
   type FunctionCommonProps,
-  isEmpty,
   type LambdaCode,
-  not,
-  type Toggle,
 } from "./event-driven-function.js";
 import { deployerEventPattern } from "./patterns.js";
-import { addressOf, listExpr } from "./terraform.js";
-import { checkEach, checkFunctionConstructProps, checkOneOf, PATTERNS } from "./validation.js";
+import { addressOf, both, countOf, isEmpty, listExpr, not, type Toggle } from "./terraform.js";
+import { checkEcrDeployerProps } from "./validation.js";
 
-/** The service tag whose value is the image-tag pattern a service follows. */
-export const DEFAULT_OPT_IN_TAG_KEY = Defaults.OPT_IN_TAG_KEY;
-/** How the new revision references the pushed image. */
-export const IMAGE_PIN_MODES = PIN_MODES;
-/** How the new revision references the pushed image when nothing is said. */
-export const DEFAULT_IMAGE_PIN = Defaults.IMAGE_PIN;
+/**
+ * The deployer's reserved concurrency when nothing is said: 1 keeps two pushes from
+ * racing to register revisions of the same task definition.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = 1;
 /** The function name when none is given. */
 export const DEFAULT_DEPLOYER_FUNCTION_NAME = `ecs-${NAME_SUFFIX}`;
 
@@ -48,7 +37,7 @@ export interface EcrDeployerProps extends FunctionCommonProps {
   readonly allowedClusters?: string[];
   /**
    * Service tag key that opts a service in; its value is the tag pattern (`v*`).
-   * @default DEFAULT_OPT_IN_TAG_KEY
+   * @default "ecs-deployments:follow"
    */
   readonly optInTagKey?: string;
   /**
@@ -58,7 +47,7 @@ export interface EcrDeployerProps extends FunctionCommonProps {
   readonly defaultTagPattern?: string;
   /**
    * How the new image is referenced: `tag-and-digest`, `digest` or `tag`.
-   * @default DEFAULT_IMAGE_PIN ("tag-and-digest")
+   * @default "tag-and-digest"
    */
   readonly imagePin?: string;
   /**
@@ -66,6 +55,17 @@ export interface EcrDeployerProps extends FunctionCommonProps {
    * @default false
    */
   readonly dryRun?: Toggle;
+  /**
+   * Whether the deployer writes the images it rolled out to the parameters of the
+   * services tagged `ecs-deployments:publish`, under `imageParameterPath`.
+   * @default false
+   */
+  readonly publishImages?: Toggle;
+  /**
+   * The path of the image parameters; the deployer may read and write only below it.
+   * @default "/ecs-deployments/images"
+   */
+  readonly imageParameterPath?: string;
   /**
    * Task and execution role ARNs the deployer may pass to ECS when it registers a
    * revision. A task definition with a role outside this list cannot be rolled.
@@ -97,15 +97,7 @@ export class EcrDeployer extends Construct {
 
   constructor(scope: Construct, id: string, props: EcrDeployerProps) {
     super(scope, id);
-    checkEach(
-      "allowedClusters",
-      props.allowedClusters,
-      PATTERNS.clusterName,
-      "a cluster name, not an ARN",
-    );
-    checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
-    checkFunctionConstructProps(props);
-    checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
+    checkEcrDeployerProps(props);
     const enabled = props.enabled ?? true;
     const name = props.functionName ?? DEFAULT_DEPLOYER_FUNCTION_NAME;
     const clusters = props.allowedClusters ?? [];
@@ -120,6 +112,25 @@ export class EcrDeployer extends Construct {
       ),
     );
     const dryRun = props.dryRun ?? Defaults.DRY_RUN;
+    const publishImages = props.publishImages ?? Defaults.PUBLISH_IMAGES;
+    const parameterPath = props.imageParameterPath ?? Defaults.IMAGE_PARAMETER_PATH;
+
+    // String parameters are not encrypted: no KMS grant (the function's key statement covers its own key).
+    const publishPolicy = new DataAwsIamPolicyDocument(this, "publish_policy", {
+      count: countOf(both(enabled, publishImages)),
+      statement: [
+        {
+          sid: "PublishImagesOnlyUnderTheParameterPath",
+          actions: ["ssm:GetParameter", "ssm:PutParameter"],
+          resources: Fn.formatlist("arn:%s:ssm:%s:%s:parameter%s/*", [
+            p,
+            props.regions,
+            account,
+            parameterPath,
+          ]),
+        },
+      ],
+    });
 
     const passRole = new DataAwsIamPolicyDocument(this, "pass_role_policy", {
       count: countOf(both(enabled, not(isEmpty(props.passableRoleArns ?? [])))),
@@ -152,14 +163,18 @@ export class EcrDeployer extends Construct {
         [EnvVar.IMAGE_PIN]: props.imagePin ?? Defaults.IMAGE_PIN,
         [EnvVar.DRY_RUN]:
           typeof dryRun === "boolean" ? String(dryRun) : Token.asString(Fn.tostring(dryRun)),
+        [EnvVar.PUBLISH_IMAGES]:
+          typeof publishImages === "boolean"
+            ? String(publishImages)
+            : Token.asString(Fn.tostring(publishImages)),
+        [EnvVar.IMAGE_PARAMETER_PATH]: parameterPath,
         [PowertoolsEnvVar.SERVICE_NAME]: name,
         [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
       },
       eventPattern: deployerEventPattern(),
       ruleDescription: "Successful tagged pushes to ECR",
-      // Reserved concurrency 1: two pushes of the same repository never race to
-      // register revisions of the same task definition.
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 1,
+      reservedConcurrentExecutions:
+        props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
       timeout: 300,
       statements: [
         {
@@ -206,7 +221,9 @@ export class EcrDeployer extends Construct {
           resources: Fn.formatlist("arn:%s:ecr:%s:%s:repository/*", [p, props.regions, account]),
         },
       ],
-      sourcePolicyDocuments: listExpr(`${addressOf(passRole)}[*].json`),
+      sourcePolicyDocuments: listExpr(
+        `concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`,
+      ),
       ...commonFunctionProps(props),
     });
   }

@@ -6,25 +6,17 @@ import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatement,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
+import { Fn, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DLQ_SUFFIX } from "../functions/shared/contract.js";
-import { attr } from "./terraform.js";
-import {
-  checkEach,
-  checkOneOf,
-  checkPattern,
-  checkRange,
-  LOG_RETENTION_DAYS,
-  PATTERNS,
-} from "./validation.js";
+import { serviceRole } from "./service-role.js";
+import { attr, both, countOf, type Toggle } from "./terraform.js";
+import { checkEventDrivenFunctionProps, DEFAULT_LOG_RETENTION_DAYS } from "./validation.js";
 
 /** Where a function's deployment package is, as Terraform will see it. */
 export interface LambdaCode {
@@ -32,48 +24,6 @@ export interface LambdaCode {
   readonly filename: string;
   /** Base64 SHA-256 of the zip bytes (what `filebase64sha256()` gives). */
   readonly sourceCodeHash: string;
-}
-
-/** A boolean that is either known at synth time or a Terraform expression (a token). */
-export type Toggle = boolean | IResolvable;
-
-/** Turns a toggle into a `count` value. */
-export function countOf(toggle: Toggle): number {
-  if (typeof toggle === "boolean") return toggle ? 1 : 0;
-  return Token.asNumber(Fn.conditional(toggle, 1, 0));
-}
-
-/** Both toggles. Literal when both are literal. */
-export function both(a: Toggle, b: Toggle): Toggle {
-  if (typeof a === "boolean" && typeof b === "boolean") return a && b;
-  if (a === false || b === false) return false;
-  if (a === true) return b;
-  if (b === true) return a;
-  return Op.and(a, b);
-}
-
-/** Whether an optional string input is set: literal when known at synth, else `x != null`. */
-export function isSet(value: string | undefined): Toggle {
-  if (value === undefined) return false;
-  if (!Token.isUnresolved(value)) return true;
-  return Op.neq(value, Token.nullValue());
-}
-
-/** Whether a list input is empty: literal when known at synth, else `length(x) == 0`. */
-export function isEmpty(list: string[]): Toggle {
-  if (!Token.isUnresolved(list)) return list.length === 0;
-  // Op.eq(x, 0) loses the 0 in CDKTF 0.21; `< 1` says the same.
-  return Op.lt(Fn.lengthOf(list), 1);
-}
-
-/** The negation of a toggle. */
-export function not(toggle: Toggle): Toggle {
-  return typeof toggle === "boolean" ? !toggle : Op.not(toggle);
-}
-
-/** A toggle derived from a sensitive input, declared not sensitive (for `count`). */
-export function nonsensitiveToggle(toggle: Toggle): Toggle {
-  return typeof toggle === "boolean" ? toggle : (Fn.nonsensitive(toggle) as IResolvable);
 }
 
 /** The statement that lets a function use the customer KMS key (secret, DLQ). */
@@ -93,28 +43,6 @@ export interface EventForwarding {
   readonly homeEventBusArn: string;
   /** Role EventBridge assumes to put events on the home bus. */
   readonly roleArn: string;
-}
-
-/** Checks the props known at synth time; tokens are left to Terraform. */
-function validateFunctionProps(props: EventDrivenFunctionProps): void {
-  checkPattern(
-    "functionName",
-    props.functionName,
-    PATTERNS.functionName,
-    "1-56 letters, digits, '-' or '_'",
-  );
-  checkRange("timeout", props.timeout, 1, 900);
-  checkRange("memorySize", props.memorySize, 128, 10_240);
-  checkRange("reservedConcurrentExecutions", props.reservedConcurrentExecutions, -1, 10_000);
-  checkOneOf("logRetentionInDays", props.logRetentionInDays, LOG_RETENTION_DAYS);
-  checkRange("maximumRetryAttempts", props.maximumRetryAttempts, 0, 2);
-  checkRange("maximumEventAgeInSeconds", props.maximumEventAgeInSeconds, 60, 21_600);
-  checkEach(
-    "forwarding.regions",
-    props.forwarding?.regions,
-    PATTERNS.region,
-    "an AWS region such as eu-west-1",
-  );
 }
 
 /** Properties every function construct takes alike. */
@@ -248,7 +176,7 @@ export class EventDrivenFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: EventDrivenFunctionProps) {
     super(scope, id);
-    validateFunctionProps(props);
+    checkEventDrivenFunctionProps(props);
     const enabled = props.enabled ?? true;
     const count = countOf(enabled);
     const tags = props.tags ?? {};
@@ -257,7 +185,7 @@ export class EventDrivenFunction extends Construct {
     const logGroup = new CloudwatchLogGroup(this, "log_group", {
       count,
       name: `/aws/lambda/${name}`,
-      retentionInDays: props.logRetentionInDays ?? 30,
+      retentionInDays: props.logRetentionInDays ?? DEFAULT_LOG_RETENTION_DAYS,
       kmsKeyId: props.kmsKeyArn,
       tags,
     });
@@ -278,28 +206,14 @@ export class EventDrivenFunction extends Construct {
       tags,
     });
 
-    const assume = new DataAwsIamPolicyDocument(this, "assume_role", {
-      count,
-      statement: [
-        {
-          sid: "LambdaAssumesRole",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-        },
-      ],
-    });
-    const role = new IamRole(this, "role", {
+    const { role, policy, rolePolicy } = serviceRole(this, {
       count,
       name,
       description: `Execution role of ${name}`,
-      assumeRolePolicy: attr(assume, "json"),
-      tags,
-    });
-
-    const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      count,
+      service: "lambda.amazonaws.com",
+      trustSid: "LambdaAssumesRole",
       sourcePolicyDocuments: props.sourcePolicyDocuments,
-      statement: [
+      statements: [
         {
           sid: "WriteOwnLogs",
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -315,6 +229,7 @@ export class EventDrivenFunction extends Construct {
           ? [kmsStatement(props.kmsKeyArn)]
           : []),
       ],
+      tags,
     });
     if (props.kmsKeyArn !== undefined && Token.isUnresolved(props.kmsKeyArn)) {
       // A dynamic block, not a counted document: a key created in the same configuration
@@ -324,12 +239,6 @@ export class EventDrivenFunction extends Construct {
         content: kmsStatement("${statement.value}"),
       });
     }
-    const rolePolicy = new IamRolePolicy(this, "role_policy", {
-      count,
-      name,
-      role: attr(role, "id"),
-      policy: attr(policy, "json"),
-    });
 
     const fn = new LambdaFunction(this, "function", {
       count,

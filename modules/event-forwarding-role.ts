@@ -1,9 +1,6 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { countOf, type Toggle } from "./event-driven-function.js";
-import { attr } from "./terraform.js";
+import { serviceRole } from "./service-role.js";
+import { attr, countOf, type Toggle } from "./terraform.js";
 
 /** Properties of {@link EventForwardingRole}. */
 export interface EventForwardingRoleProps {
@@ -30,40 +27,21 @@ export class EventForwardingRole extends Construct {
 
   constructor(scope: Construct, id: string, props: EventForwardingRoleProps) {
     super(scope, id);
-    const count = countOf(props.enabled ?? true);
-    const assume = new DataAwsIamPolicyDocument(this, "assume_role", {
-      count,
-      statement: [
-        {
-          sid: "EventBridgeAssumesRole",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-        },
-      ],
-    });
-    const role = new IamRole(this, "role", {
-      count,
+    const { role } = serviceRole(this, {
+      count: countOf(props.enabled ?? true),
       name: props.roleName,
       description:
         "Forwards ECS and ECR events from other regions to the home region's default event bus",
-      assumeRolePolicy: attr(assume, "json"),
-      tags: props.tags ?? {},
-    });
-    const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      count,
-      statement: [
+      service: "events.amazonaws.com",
+      trustSid: "EventBridgeAssumesRole",
+      statements: [
         {
           sid: "PutEventsOnHomeBusOnly",
           actions: ["events:PutEvents"],
           resources: [props.homeEventBusArn],
         },
       ],
-    });
-    new IamRolePolicy(this, "role_policy", {
-      count,
-      name: props.roleName,
-      role: attr(role, "id"),
-      policy: attr(policy, "json"),
+      tags: props.tags ?? {},
     });
     this.roleArn = attr(role, "arn");
   }

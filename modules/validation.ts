@@ -3,7 +3,8 @@
  * expressions) are skipped: the module's variable validations check those at plan time.
  */
 import { Token } from "cdktf";
-import { LOG_LEVELS } from "../functions/shared/contract.js";
+import { IMAGE_PIN_MODES, OptInTagKey } from "../functions/ecr-deployer/contract.js";
+import { LOG_LEVELS, NAME_PREFIX } from "../functions/shared/contract.js";
 import { ACCOUNT_ID, CLUSTER_NAME, IAM_ROLE_ARN, REGION } from "../functions/shared/grammar.js";
 
 /** Raised when a construct prop is invalid; the message names the prop, the limit and the value. */
@@ -19,12 +20,7 @@ function known(value: unknown): boolean {
 }
 
 /** A whole number within [min, max], when known. */
-export function checkRange(
-  name: string,
-  value: number | undefined,
-  min: number,
-  max: number,
-): void {
+function checkRange(name: string, value: number | undefined, min: number, max: number): void {
   if (!known(value)) return;
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
     throw new InvalidPropError(
@@ -34,7 +30,7 @@ export function checkRange(
 }
 
 /** One of a list of values, when known. */
-export function checkOneOf<T>(name: string, value: T | undefined, allowed: readonly T[]): void {
+function checkOneOf<T>(name: string, value: T | undefined, allowed: readonly T[]): void {
   if (!known(value)) return;
   if (!allowed.includes(value as T)) {
     throw new InvalidPropError(
@@ -44,7 +40,7 @@ export function checkOneOf<T>(name: string, value: T | undefined, allowed: reado
 }
 
 /** A string matching a pattern, when known; `what` says what it should look like. */
-export function checkPattern(
+function checkPattern(
   name: string,
   value: string | undefined,
   pattern: RegExp,
@@ -57,7 +53,7 @@ export function checkPattern(
 }
 
 /** Every known entry of a list matching a pattern. */
-export function checkEach(
+function checkEach(
   name: string,
   values: readonly string[] | undefined,
   pattern: RegExp,
@@ -69,14 +65,25 @@ export function checkEach(
   });
 }
 
-/** Patterns shared by the constructs and mirrored by the module's variable validations. */
+/**
+ * The grammars the constructs check literal props against and the module's variable
+ * validations render (with `terraformRegex`): the shared AWS grammars, and the few only
+ * deploying needs.
+ */
 export const PATTERNS = {
+  namePrefix: NAME_PREFIX,
   region: REGION,
   clusterName: CLUSTER_NAME,
   roleArn: IAM_ROLE_ARN,
   accountId: ACCOUNT_ID,
+  kmsKeyArn: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[a-f0-9-]+$/,
+  secretArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
   https: /^https:\/\/[^\s/?#]+[^\s]*$/,
   headerName: /^[A-Za-z0-9-]{1,64}$/,
+  /** An ECS tag key (the reserved `aws:` prefix is checked apart). */
+  tagKey: new RegExp(`^[\\w.:/=+@ -]{1,${OptInTagKey.MAX_LENGTH}}$`),
+  /** Image-tag patterns: tag characters, the wildcards `* ? +`, spaces or commas between. */
+  tagPatterns: /^[\w.*?+, -]{0,256}$/,
   // Room for the longest suffix we add ("-deployment-tracker-forward" fits in 64).
   functionName: /^[A-Za-z0-9_-]{1,56}$/,
 } as const;
@@ -87,11 +94,196 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
+/** How long CloudWatch keeps the functions' logs when nothing is said. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+const A_REGION = "an AWS region such as eu-west-1";
+
 /** The checks of the props every function construct takes alike: its regions and log level. */
-export function checkFunctionConstructProps(props: {
+function checkFunctionConstructProps(props: {
   readonly regions?: readonly string[];
   readonly logLevel?: string;
 }): void {
-  checkEach("regions", props.regions, PATTERNS.region, "an AWS region such as eu-west-1");
+  checkEach("regions", props.regions, PATTERNS.region, A_REGION);
   checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
+}
+
+/** The checks of `EventDrivenFunction`'s props. */
+export function checkEventDrivenFunctionProps(props: {
+  readonly functionName: string;
+  readonly timeout?: number;
+  readonly memorySize?: number;
+  readonly reservedConcurrentExecutions?: number;
+  readonly logRetentionInDays?: number;
+  readonly maximumRetryAttempts?: number;
+  readonly maximumEventAgeInSeconds?: number;
+  readonly forwarding?: { readonly regions: readonly string[] };
+}): void {
+  checkPattern(
+    "functionName",
+    props.functionName,
+    PATTERNS.functionName,
+    "1-56 letters, digits, '-' or '_'",
+  );
+  checkRange("timeout", props.timeout, 1, 900);
+  checkRange("memorySize", props.memorySize, 128, 10_240);
+  checkRange("reservedConcurrentExecutions", props.reservedConcurrentExecutions, -1, 10_000);
+  checkOneOf("logRetentionInDays", props.logRetentionInDays, LOG_RETENTION_DAYS);
+  checkRange("maximumRetryAttempts", props.maximumRetryAttempts, 0, 2);
+  checkRange("maximumEventAgeInSeconds", props.maximumEventAgeInSeconds, 60, 21_600);
+  checkEach("forwarding.regions", props.forwarding?.regions, PATTERNS.region, A_REGION);
+}
+
+/** The checks of `DeploymentTracker`'s props. */
+export function checkDeploymentTrackerProps(props: {
+  readonly endpointUrl?: string;
+  readonly apiKeyHeader?: string;
+  readonly regions?: readonly string[];
+  readonly logLevel?: string;
+  readonly ecrAccountIds?: readonly string[];
+  readonly enabled?: unknown;
+  readonly createApiKeySecret?: unknown;
+  readonly apiKeySecretArn?: string;
+}): void {
+  checkPattern(
+    "endpointUrl",
+    props.endpointUrl,
+    PATTERNS.https,
+    "an https:// URL (the API key travels with every request)",
+  );
+  checkPattern("apiKeyHeader", props.apiKeyHeader, PATTERNS.headerName, "an HTTP header name");
+  checkFunctionConstructProps(props);
+  checkEach("ecrAccountIds", props.ecrAccountIds, PATTERNS.accountId, "a 12-digit AWS account ID");
+  const off = props.enabled === false;
+  if (!off && props.createApiKeySecret === false && props.apiKeySecretArn === undefined) {
+    throw new InvalidPropError("apiKeySecretArn is required when createApiKeySecret is false");
+  }
+}
+
+/** The checks of `EcrDeployer`'s props. */
+export function checkEcrDeployerProps(props: {
+  readonly allowedClusters?: readonly string[];
+  readonly passableRoleArns?: readonly string[];
+  readonly regions?: readonly string[];
+  readonly logLevel?: string;
+  readonly imagePin?: string;
+}): void {
+  checkEach(
+    "allowedClusters",
+    props.allowedClusters,
+    PATTERNS.clusterName,
+    "a cluster name, not an ARN",
+  );
+  checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
+  checkFunctionConstructProps(props);
+  checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
+}
+
+/** The checks of `EcsDeployments`' props: the literal ones, by the module's rules. */
+export function checkEcsDeploymentsProps(props: {
+  readonly namePrefix?: string;
+  readonly regions?: readonly string[];
+  readonly kmsKeyArn?: string;
+  readonly logRetentionInDays?: number;
+  readonly logLevel?: string;
+  readonly createTracker?: unknown;
+  readonly trackerEndpointUrl?: string;
+  readonly trackerApiKeyHeader?: string;
+  readonly createApiKeySecret?: unknown;
+  readonly apiKeySecretArn?: string;
+  readonly trackerEcrAccountIds?: readonly string[];
+  readonly deployerAllowedClusters?: readonly string[];
+  readonly deployerOptInTagKey?: string;
+  readonly deployerDefaultTagPattern?: string;
+  readonly deployerImagePin?: string;
+  readonly deployerPassableRoleArns?: readonly string[];
+  readonly deployerReservedConcurrency?: number | null;
+}): void {
+  checkPattern(
+    "namePrefix",
+    props.namePrefix,
+    PATTERNS.namePrefix,
+    "1-32 letters, digits, '-' or '_'",
+  );
+  checkEach("regions", props.regions, PATTERNS.region, A_REGION);
+  checkPattern(
+    "kmsKeyArn",
+    props.kmsKeyArn,
+    PATTERNS.kmsKeyArn,
+    "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+  );
+  checkOneOf("logRetentionInDays", props.logRetentionInDays, LOG_RETENTION_DAYS);
+  checkOneOf("logLevel", props.logLevel, LOG_LEVELS);
+  checkPattern(
+    "trackerEndpointUrl",
+    props.trackerEndpointUrl,
+    PATTERNS.https,
+    "an https:// URL (the API key travels with every request)",
+  );
+  checkPattern(
+    "trackerApiKeyHeader",
+    props.trackerApiKeyHeader,
+    PATTERNS.headerName,
+    "an HTTP header name (1-64 letters, digits and '-')",
+  );
+  checkPattern(
+    "apiKeySecretArn",
+    props.apiKeySecretArn,
+    PATTERNS.secretArn,
+    "a Secrets Manager secret ARN",
+  );
+  if (
+    props.createTracker !== false &&
+    props.createApiKeySecret === false &&
+    props.apiKeySecretArn === undefined
+  ) {
+    throw new InvalidPropError(
+      "apiKeySecretArn is required when createTracker is true and createApiKeySecret is false",
+    );
+  }
+  checkEach(
+    "trackerEcrAccountIds",
+    props.trackerEcrAccountIds,
+    PATTERNS.accountId,
+    "a 12-digit AWS account ID",
+  );
+  checkEach(
+    "deployerAllowedClusters",
+    props.deployerAllowedClusters,
+    PATTERNS.clusterName,
+    "a cluster name (letters, digits, '-', '_'), not an ARN",
+  );
+  const tagKey = props.deployerOptInTagKey;
+  checkPattern(
+    "deployerOptInTagKey",
+    tagKey,
+    PATTERNS.tagKey,
+    `a tag key (1-${OptInTagKey.MAX_LENGTH} letters, digits, spaces and _.:/=+-@)`,
+  );
+  if (known(tagKey) && (tagKey as string).toLowerCase().startsWith(OptInTagKey.RESERVED_PREFIX)) {
+    throw new InvalidPropError(
+      `deployerOptInTagKey must not start with ${OptInTagKey.RESERVED_PREFIX} (reserved by AWS), got ${JSON.stringify(tagKey)}`,
+    );
+  }
+  checkPattern(
+    "deployerDefaultTagPattern",
+    props.deployerDefaultTagPattern,
+    PATTERNS.tagPatterns,
+    "at most 256 tag characters (letters, digits, _ . -), wildcards * ? + and spaces or commas",
+  );
+  checkOneOf("deployerImagePin", props.deployerImagePin, IMAGE_PIN_MODES);
+  checkEach(
+    "deployerPassableRoleArns",
+    props.deployerPassableRoleArns,
+    PATTERNS.roleArn,
+    "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+  );
+  const reserved = props.deployerReservedConcurrency;
+  if (reserved !== null && known(reserved)) {
+    if (!Number.isInteger(reserved) || (reserved as number) < 1) {
+      throw new InvalidPropError(
+        `deployerReservedConcurrency must be null or a whole number of at least 1, got ${reserved}`,
+      );
+    }
+  }
 }

@@ -15,7 +15,12 @@ if ! bash scripts/check-generated.sh . >/dev/null 2>&1; then
   echo "SELFTEST FAILED: a clean clone with every mtime changed did not build byte-identical output" >&2
   exit 1
 fi
-sed -i 's/The prefix of every resource name/The prefix of each resource name/' modules/ecs-deployments.ts
+# A variable's description: it lands in terraform/variables.tf.json.
+sed -i 's/The prefix of every resource name/The prefix of each resource name/' modules/variables.ts
+if git diff --quiet -- modules/variables.ts; then
+  echo "SELFTEST BROKEN: the edit meant to make the module stale matched nothing in modules/variables.ts" >&2
+  exit 1
+fi
 if bash scripts/check-generated.sh . >/dev/null 2>&1; then
   echo "SELFTEST FAILED: check-generated.sh passed on a stale module" >&2
   exit 1

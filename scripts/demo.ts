@@ -38,6 +38,7 @@ import {
   freePort,
   type MotoServer,
   startMoto,
+  ToolMissingError,
   useMotoEnvironment,
 } from "./moto.js";
 
@@ -369,9 +370,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       process.exit(ok ? 0 : 1);
     },
     (error: unknown) => {
-      console.error(
-        `Demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      // A missing tool is the user's to fix, in one sentence; anything else is a defect.
+      if (error instanceof ToolMissingError) console.error(`The demo cannot run: ${error.message}`);
+      else
+        console.error(
+          `Demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       process.exit(1);
     },
   );

@@ -3,27 +3,68 @@
 # moto_server (Python), and the stand-in hashicorp/aws provider (Go) that lets the real
 # Terraform binary run init/validate/test/plan offline (test/terraform-provider/README.md).
 # Prints what it does; fails loudly when a registry refuses or a required tool is missing.
+# `install-tools.sh moto` installs moto only: all the demo needs (no Terraform, no Go).
 set -euo pipefail
+only=${1:-all}
+case "$only" in all | moto) ;; *) echo "usage: $0 [moto]" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
+# Two installs at once in one clone would delete each other's venv: the second one waits.
+# (flock is util-linux; where it is missing, e.g. macOS, there is no such guard.)
+if command -v flock >/dev/null; then
+  exec 9>"$tools/.install.lock"
+  if ! flock -n 9; then
+    echo "another scripts/install-tools.sh is installing into .tools/: waiting for it"
+    flock 9
+  fi
+fi
 
 stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+# Runs a long, quiet command, printing "… still <what> (N s)" every 10 s so a first
+# install never looks hung; its own output shows only when it fails.
+with_progress() { # what command...
+  local what=$1 log pid start next; shift
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 &
+  pid=$! start=$SECONDS next=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if [ "$SECONDS" -ge "$next" ]; then
+      echo "  … still $what ($((SECONDS - start)) s)"
+      next=$((SECONDS + 10))
+    fi
+  done
+  if ! wait "$pid"; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "$what failed (see the output above)" >&2
+    return 1
+  fi
+  rm -f "$log"
+  echo "  done in $((SECONDS - start)) s"
+}
 
 py_tool() { # name requirements-file binaries...
   local name=$1 req=$2; shift 2
   local venv="$tools/venv-$name" want; want=$(stamp "$req")
   if [ "$(cat "$venv/.stamp" 2>/dev/null)" != "$want" ]; then
-    echo "installing $name (Python) into .tools/"
+    command -v python3 >/dev/null || { echo "python3 (3.11+, with venv) is required to install $name but is not on PATH" >&2; exit 1; }
+    echo "installing $name (Python) into .tools/ from PyPI (first time: about 30 s)"
     rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+    python3 -m venv "$venv" || { echo "python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)" >&2; exit 1; }
+    with_progress "installing $name" "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
     echo "$want" >"$venv/.stamp"
   fi
   for bin in "$@"; do ln -sf "$venv/bin/$bin" "$tools/bin/$bin"; done
 }
 
 py_tool moto "$root/requirements-dev.txt" moto_server
+if [ "$only" = moto ]; then
+  echo "moto ready in .tools/bin"
+  exit 0
+fi
 
 # ---- stand-in hashicorp/aws provider, served from a filesystem mirror ----
 AWS_PROVIDER_VERSION=6.25.0 # the version @cdktf/provider-aws binds (its .jsii describes it)
@@ -66,16 +107,7 @@ if [ "$(cat "$mirror/.build.stamp" 2>/dev/null)" != "$want" ] || [ ! -x "$binary
   echo "building the stand-in aws provider with $(go env GOVERSION) (first time, empty Go caches: about two minutes)"
   rm -rf "$mirror/registry.terraform.io"
   mkdir -p "$pkg"
-  (cd "$src" && GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly" go build -trimpath -o "$binary" .) &
-  build=$! start=$SECONDS next=$((SECONDS + 30))
-  while kill -0 "$build" 2>/dev/null; do
-    sleep 1
-    if [ "$SECONDS" -ge "$next" ]; then
-      echo "  … still building the stand-in aws provider ($((SECONDS - start)) s)"
-      next=$((SECONDS + 30))
-    fi
-  done
-  wait "$build" || { echo "building the stand-in aws provider failed (see the go output above)" >&2; exit 1; }
+  (cd "$src" && export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly" && with_progress "building the stand-in aws provider" go build -trimpath -o "$binary" .) || exit 1
   echo "$want" >"$mirror/.build.stamp"
 fi
 cat >"$mirror/cli.tfrc" <<EOF

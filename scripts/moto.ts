@@ -3,7 +3,55 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { accessSync, constants } from "node:fs";
 import { createServer } from "node:net";
+import { delimiter, join, resolve } from "node:path";
+
+/** Where `scripts/install-tools.sh` installs the tools: `.tools/bin` of this clone. */
+export const TOOLS_BIN = resolve(import.meta.dirname, "..", ".tools", "bin");
+
+/** A tool the demo or a test needs is not installed; its message says how to install it. */
+export class ToolMissingError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ToolMissingError";
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The path of `moto_server`: the one `scripts/install-tools.sh` put into `.tools/bin`
+ * first, else the first on `PATH`; undefined when there is none.
+ */
+export function findMotoServer(
+  path: string = process.env.PATH ?? "",
+  toolsBin: string = TOOLS_BIN,
+): string | undefined {
+  const dirs = [toolsBin, ...path.split(delimiter).filter((dir) => dir !== "")];
+  return dirs.map((dir) => join(dir, "moto_server")).find(isExecutable);
+}
+
+/** The path of `moto_server`. @throws {ToolMissingError} when it is not installed. */
+export function requireMotoServer(
+  path: string = process.env.PATH ?? "",
+  toolsBin: string = TOOLS_BIN,
+): string {
+  const found = findMotoServer(path, toolsBin);
+  if (found === undefined) {
+    throw new ToolMissingError(
+      "moto_server is not installed: run `bash scripts/install-tools.sh moto` (it installs moto into .tools/bin; needs Python 3.11+ with venv)",
+    );
+  }
+  return found;
+}
 
 /** A running moto_server on 127.0.0.1. */
 export interface MotoServer {
@@ -28,12 +76,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts moto_server on a free port of 127.0.0.1 and waits until it answers. */
+/**
+ * Starts moto_server on a free port of 127.0.0.1 and waits until it answers.
+ *
+ * @throws {ToolMissingError} when moto_server is not installed.
+ */
 export async function startMoto(): Promise<MotoServer> {
+  const binary = requireMotoServer();
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+  const child: ChildProcess = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
+  });
+  // Without a listener a failed spawn is an unhandled 'error' event that kills the process.
+  let spawnError: Error | undefined;
+  child.once("error", (error) => {
+    spawnError = error;
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -41,6 +99,7 @@ export async function startMoto(): Promise<MotoServer> {
   });
   const deadline = Date.now() + 20_000;
   for (;;) {
+    if (spawnError) throw new ToolMissingError(`cannot start ${binary}: ${spawnError.message}`);
     if (child.exitCode !== null) throw new Error(`moto_server exited early: ${stderr}`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);

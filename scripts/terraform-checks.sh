@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Terraform itself judges the Terraform we ship, offline: `terraform fmt -check` on every
 # HCL file, `init` + `validate` + `test` of the module (terraform/tests/*.tftest.hcl),
-# and `init` + `validate` + `plan` of examples/single-account, examples/multi-region and
-# the stack examples/cdktf synthesises. It runs the real Terraform binary through
+# `init` + `validate` + `plan` of every HCL example and of the stack examples/cdktf
+# synthesises, and `test` of each example with a tests/ folder. It runs the real Terraform binary through
 # scripts/terraform.sh, which resolves hashicorp/aws to the stand-in provider in .tools/
 # (the real 6.25 schema; no AWS is called). Everything runs on copies in a temporary
 # tree, so nothing (.terraform/, lock files, state) lands in the clone.
@@ -85,10 +85,13 @@ fmt_check() {
 run "fmt -check examples/ terraform/tests/" fmt_check
 
 # ---- The module: init, validate, and its terraform test files (mock_provider "aws").
-module_tests() {
-  local dir=$work/repo/terraform log=$work/module-test.log status=0
-  tf -chdir="$dir" init -backend=false -input=false -no-color >"$work/module-init.log" 2>&1 ||
-    { cat "$work/module-init.log" >&2; return 1; }
+# An example with a tests/ folder runs its own the same way (the module beside it).
+module_tests() { # [dir] (default: the module)
+  local dir=${1:-$work/repo/terraform} status=0 name
+  name=$(basename "$dir")
+  local log=$work/$name-test.log
+  tf -chdir="$dir" init -backend=false -input=false -no-color >"$work/$name-test-init.log" 2>&1 ||
+    { cat "$work/$name-test-init.log" >&2; return 1; }
   tf -chdir="$dir" validate -no-color || return 1
   tf -chdir="$dir" test -no-color >"$log" 2>&1 || status=$?
   # One line per file and run; the detail of what failed.
@@ -112,6 +115,10 @@ module_tests() {
   [ "$status" -eq 0 ] && [ "$f" -eq 0 ]
 }
 run "module terraform/: init, validate, test" module_tests
+for dir in "$work"/repo/examples/*/; do
+  ls "${dir}tests/"*.tftest.hcl >/dev/null 2>&1 || continue
+  run "examples/$(basename "$dir"): terraform test" module_tests "${dir%/}"
+done
 
 # ---- A root configuration: init, validate, plan (scripts/terraform.sh sets placeholder
 # credentials: the stand-in calls no AWS API, and nothing here may reach a real account).

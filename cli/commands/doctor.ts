@@ -2,8 +2,14 @@ import { EnvVar } from "../../functions/deployment-tracker/contract.js";
 import { oneOf } from "../args.js";
 import { ExitCode, TOOL } from "../constants.js";
 import { gatherFunctionFacts } from "../doctor/facts.js";
+import {
+  gatherPublishingFacts,
+  publishesImages,
+  publishingVerdicts,
+} from "../doctor/publishing.js";
 import type { Check } from "../doctor/types.js";
 import { functionVerdicts, isHealthy, nothingInstalled } from "../doctor/verdicts.js";
+import { describeError, isAwsError } from "../errors.js";
 import type { FunctionKind } from "../names.js";
 import type { Command } from "../types.js";
 
@@ -27,7 +33,9 @@ Checks the module's resources in one region: each function exists and is Active;
 EventBridge rule exists, is ENABLED and targets it; its resource policy lets EventBridge
 invoke it from the rule; its DLQ exists and is empty. For the tracker also: the secret in
 ${EnvVar.API_KEY_SECRET_ARN} exists and has a value (the value is never printed), and ${EnvVar.ENDPOINT_URL}
-is https and answers a HEAD request within 5 s. A function that is not deployed is
+is https and answers a HEAD request within 5 s. For the deployer with publishing on: each
+followed service tagged ecs-deployments:publish has its parameters, and they name the
+images the service runs. A function that is not deployed is
 reported as not installed, which is not a failure unless --require names it.
 
 Options:
@@ -37,6 +45,7 @@ Options:
   --json                Print {"healthy":…,"checks":[…]} as JSON.
   --debug               Show stack traces.
   -h, --help            Show this help.
+  -V, --version         Print the version of ${TOOL}.
 
 Exit codes: 0 healthy, 1 something is wrong, 2 usage error.
 
@@ -57,6 +66,24 @@ Examples:
         namePrefix: global.namePrefix,
       }),
     );
+    const deployer = facts.find((fact) => fact.kind === "deployer");
+    const environment =
+      deployer?.function.ok && deployer.function.value
+        ? (deployer.function.value.Environment?.Variables ?? {})
+        : undefined;
+    if (environment && publishesImages(environment)) {
+      try {
+        checks.push(...publishingVerdicts(await gatherPublishingFacts(clients, environment)));
+      } catch (error) {
+        if (!isAwsError(error) || error.$metadata?.httpStatusCode === undefined) throw error;
+        checks.push({
+          status: "fail",
+          subject: "published images",
+          message: `cannot be read: ${describeError(error)}`,
+          fix: "grant ecs:ListClusters, ecs:ListServices, ecs:DescribeServices, ecs:DescribeTaskDefinition and ssm:GetParameter, or check --region",
+        });
+      }
+    }
     const installed = facts.some((fact) => fact.function.ok && fact.function.value !== null);
     const unreadable = facts.some((fact) => !fact.function.ok);
     if (!installed && !unreadable && require === "none") {

@@ -1,6 +1,6 @@
 import type { Message } from "@aws-sdk/client-sqs";
 import { isAccessDeniedError } from "../../functions/shared/aws-errors.js";
-import { positiveInteger, requiredString } from "../args.js";
+import { positiveInteger, queueUrlOption, requiredString } from "../args.js";
 import { invokeSync } from "../aws/lambda.js";
 import {
   deleteMessage,
@@ -214,6 +214,7 @@ Options:
   --json                Print the summary as JSON.
   --debug               Show stack traces.
   -h, --help            Show this help.
+  -V, --version         Print the version of ${TOOL}.
 
 Exit codes: 0 nothing failed, 1 a redrive failed or an AWS error, 2 usage error.
 
@@ -235,11 +236,9 @@ Examples:
     );
     const max = positiveInteger(NAME, "max", values.max, REDRIVE.defaultMax);
     const dryRun = values["dry-run"] === true;
+    const givenUrl = queueUrlOption(NAME, "queue-url", values["queue-url"]);
     const clients = deps.clients(global.region);
-    const url =
-      typeof values["queue-url"] === "string" && values["queue-url"] !== ""
-        ? values["queue-url"]
-        : await queueUrl(clients.sqs, dlqName(fn));
+    const url = givenUrl ?? (await queueUrl(clients.sqs, dlqName(fn)));
     output.err(`${dryRun ? "Dry run: reading" : "Redriving"} ${url} into ${fn} …`);
     const summary = await redrive(
       clients,

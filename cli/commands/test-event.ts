@@ -33,6 +33,7 @@ Options:
   --json                Print {"event":…,"invocation":…} as JSON.
   --debug               Show stack traces.
   -h, --help            Show this help.
+  -V, --version         Print the version of ${TOOL}.
 
 Exit codes: 0 printed (and the invocation succeeded), 1 AWS error or the function
 failed, 2 usage error.

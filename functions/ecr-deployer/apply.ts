@@ -3,8 +3,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
-import { classifyAwsError } from "../shared/aws-errors.js";
-import { ServiceUpdateError } from "./errors.js";
+import { failureOf, ServiceUpdateError } from "./errors.js";
 import type { Pacer } from "./throttle.js";
 import type { DeploymentPlan, FailedService, Log, UpdatedService } from "./types.js";
 
@@ -23,14 +22,6 @@ export interface ApplyResult {
   readonly updated: UpdatedService[];
   readonly failed: FailedService[];
   readonly registered: string[];
-}
-
-/** `<Name>: <message>` of a failed call, and whether a retry of the event may help. */
-function failureOf(error: unknown): { message: string; retryable: boolean } {
-  if (error instanceof ServiceUpdateError)
-    return { message: `${error.name}: ${error.message}`, retryable: error.retryable };
-  const { name, message, retryable } = classifyAwsError(error);
-  return { message: `${name}: ${message}`, retryable };
 }
 
 /**

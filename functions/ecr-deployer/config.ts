@@ -1,7 +1,7 @@
 import { PowertoolsEnvVar } from "../shared/contract.js";
 import { type Env, envReader } from "../shared/env.js";
 import { CLUSTER_NAME, REGION } from "../shared/grammar.js";
-import { Defaults, EnvVar, IMAGE_PIN_MODES, OptInTagKey } from "./contract.js";
+import { Defaults, EnvVar, IMAGE_PIN_MODES, OptInTagKey, ParameterName } from "./contract.js";
 import { ConfigurationError } from "./errors.js";
 import { isValidTagPattern } from "./pattern.js";
 import type { DeployerConfig } from "./types.js";
@@ -44,6 +44,18 @@ export function loadConfig(env: Env = process.env): DeployerConfig {
       `Environment variable ${EnvVar.DEFAULT_TAG_PATTERN} must be a tag pattern such as "v*" or "main-* latest", got "${defaultTagPattern}"`,
     );
   }
+  const imageParameterPath =
+    read.optional(EnvVar.IMAGE_PARAMETER_PATH) ?? Defaults.IMAGE_PARAMETER_PATH;
+  const pathLevels = imageParameterPath.split("/").length - 1;
+  if (
+    !ParameterName.PATTERN.test(imageParameterPath) ||
+    ParameterName.RESERVED_PREFIX.test(imageParameterPath) ||
+    pathLevels + ParameterName.CONVENTION_LEVELS > ParameterName.MAX_LEVELS
+  ) {
+    throw new ConfigurationError(
+      `Environment variable ${EnvVar.IMAGE_PARAMETER_PATH} must be a parameter path such as "/ecs-deployments/images" (levels of letters, digits, "_", "." or "-", at most ${ParameterName.MAX_LEVELS - ParameterName.CONVENTION_LEVELS}, not starting with "aws" or "ssm"), got "${imageParameterPath}"`,
+    );
+  }
   return {
     allowedClusters,
     allowedRegions,
@@ -51,6 +63,8 @@ export function loadConfig(env: Env = process.env): DeployerConfig {
     ...(defaultTagPattern !== undefined && { defaultTagPattern }),
     imagePin: read.oneOf(EnvVar.IMAGE_PIN, IMAGE_PIN_MODES, Defaults.IMAGE_PIN),
     dryRun: read.boolean(EnvVar.DRY_RUN, Defaults.DRY_RUN),
+    publishImages: read.boolean(EnvVar.PUBLISH_IMAGES, Defaults.PUBLISH_IMAGES),
+    imageParameterPath,
     serviceName: read.optional(PowertoolsEnvVar.SERVICE_NAME) ?? Defaults.SERVICE_NAME,
   };
 }

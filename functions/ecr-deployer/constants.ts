@@ -18,6 +18,11 @@ export const Throttle = {
   UPDATE_SERVICE_PER_SECOND: 5,
   /** Describe and List calls: service reads and task-definition reads are 20/s each. */
   READ_PER_SECOND: 20,
+  /**
+   * GetParameter and PutParameter: Parameter Store's default throughput (40/s per account
+   * and region) is shared with every reader of parameters; a quarter of it.
+   */
+  PARAMETER_PER_SECOND: 10,
   /** Attempts per AWS call, the first included. */
   MAX_ATTEMPTS: 5,
 } as const;

@@ -4,9 +4,13 @@
  * values, the event it acts on, its name suffix. Dependency-free, so the construct and
  * the CLI import it without pulling in the function's code; nothing else spells these.
  */
+import { DEFAULT_NAME_PREFIX } from "../shared/contract.js";
 
 /** What the module appends to `name_prefix` for the deployer's function (and its rule). */
 export const NAME_SUFFIX = "ecr-deployer";
+
+/** What the module appends to `/<name_prefix>` for the image parameters' path. */
+export const IMAGE_PARAMETER_PATH_SUFFIX = "/images";
 
 /** Names of the environment variables the construct sets. */
 export const EnvVar = {
@@ -16,6 +20,10 @@ export const EnvVar = {
   DEFAULT_TAG_PATTERN: "DEFAULT_TAG_PATTERN",
   IMAGE_PIN: "IMAGE_PIN",
   DRY_RUN: "DRY_RUN",
+  /** `true`: after a rollout, write each image to the parameter of every service that asks. */
+  PUBLISH_IMAGES: "PUBLISH_IMAGES",
+  /** The path the image parameters live under: `/<name_prefix>/images`. */
+  IMAGE_PARAMETER_PATH: "IMAGE_PARAMETER_PATH",
 } as const;
 
 /** How the new image is written into the task definition (`IMAGE_PIN`). */
@@ -39,6 +47,9 @@ export const Defaults = {
   DEFAULT_TAG_PATTERN: "",
   IMAGE_PIN: ImagePin.TAG_AND_DIGEST,
   DRY_RUN: false,
+  PUBLISH_IMAGES: false,
+  /** The `IMAGE_PARAMETER_PATH` of the default `name_prefix`. */
+  IMAGE_PARAMETER_PATH: imageParameterPath(DEFAULT_NAME_PREFIX),
   /** Powertools service name when `POWERTOOLS_SERVICE_NAME` is unset. */
   SERVICE_NAME: "ecr-deployer",
 } as const;
@@ -62,4 +73,48 @@ export const ImageAction = {
   DELETE: "DELETE",
   SUCCESS: "SUCCESS",
   FAILURE: "FAILURE",
+} as const;
+
+/**
+ * Publishing the deployed image: a service asks for it with this tag (when the module's
+ * `PUBLISH_IMAGES` is on). Its value is `true`, for the parameter of each followed
+ * container at `<IMAGE_PARAMETER_PATH>/<cluster>/<service>/<container>`, or the full
+ * name of one parameter under `IMAGE_PARAMETER_PATH` (every followed container of the
+ * service then runs the same image). `false` or no tag: nothing is published.
+ */
+export const PublishTag = {
+  KEY: "ecs-deployments:publish",
+  /** The value that asks for the parameters at the conventional names. */
+  AT_CONVENTIONAL_NAMES: "true",
+  /** The value that asks for nothing (same as no tag). */
+  OFF: "false",
+} as const;
+
+/** The `IMAGE_PARAMETER_PATH` of a `name_prefix`: `/<name_prefix>/images`. */
+export function imageParameterPath(namePrefix: string): string {
+  return `/${namePrefix}${IMAGE_PARAMETER_PATH_SUFFIX}`;
+}
+
+/** The conventional parameter of a container: `<path>/<cluster>/<service>/<container>`. */
+export function imageParameterName(
+  path: string,
+  cluster: string,
+  service: string,
+  container: string,
+): string {
+  return `${path}/${cluster}/${service}/${container}`;
+}
+
+/** SSM parameter names (the API's naming constraints). */
+export const ParameterName = {
+  /** A hierarchical name: `/`-separated levels of letters, digits, `_`, `.` and `-`. */
+  PATTERN: /^(\/[a-zA-Z0-9_.-]+)+$/,
+  /** Most levels of a name. */
+  MAX_LEVELS: 15,
+  /** Names may not start with these (any case). */
+  RESERVED_PREFIX: /^\/?(aws|ssm)/i,
+  /** Most characters of the parameter's ARN (`arn:aws:ssm:<region>:<account>:parameter` and the name). */
+  MAX_ARN_LENGTH: 1011,
+  /** Levels the conventional name adds to the path (cluster, service, container). */
+  CONVENTION_LEVELS: 3,
 } as const;

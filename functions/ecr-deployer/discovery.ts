@@ -10,14 +10,17 @@ import {
 import { clusterNameOf } from "../shared/arn.js";
 import { awsErrorName } from "../shared/aws-errors.js";
 import { ApiLimits, SkipReason, SUPPORTED_DEPLOYMENT_CONTROLLER } from "./constants.js";
+import { PublishTag } from "./contract.js";
 import { DeployerError, DiscoveryError, deployerErrorOf } from "./errors.js";
 import { imageKey } from "./image-key.js";
+import { readPublishTag } from "./parameters.js";
 import { matchesTagPattern } from "./pattern.js";
 import type {
   CandidateService,
   DeployerConfig,
   DescribedTaskDefinition,
   Discovery,
+  FailedService,
   Log,
   PushedImage,
   PushTimes,
@@ -38,16 +41,27 @@ export interface DiscoveryOptions {
  * Decides, without I/O, which described services of a cluster follow the pushed tag:
  * opted in (tag or default pattern), active, on the ECS deployment controller, and with
  * a pattern matching the tag. Services that opted in but do not qualify are skipped with
- * a reason; the rest are only counted.
+ * a reason; the rest are only counted. With publishing on, a candidate's publish tag is
+ * read: a service whose tag is invalid fails and is not rolled (rolling it without its
+ * parameter would let its own Terraform roll it back).
  */
 export function selectCandidates(
   cluster: string,
   services: readonly Service[],
-  config: Pick<DeployerConfig, "optInTagKey" | "defaultTagPattern">,
+  config: Pick<
+    DeployerConfig,
+    "optInTagKey" | "defaultTagPattern" | "publishImages" | "imageParameterPath"
+  >,
   tag: string,
-): { candidates: CandidateService[]; skipped: SkippedService[]; notOptedIn: number } {
+): {
+  candidates: CandidateService[];
+  skipped: SkippedService[];
+  failed: FailedService[];
+  notOptedIn: number;
+} {
   const candidates: CandidateService[] = [];
   const skipped: SkippedService[] = [];
+  const failed: FailedService[] = [];
   let notOptedIn = 0;
   for (const service of services) {
     const name = service.serviceName ?? service.serviceArn ?? "unknown";
@@ -74,6 +88,16 @@ export function selectCandidates(
     } else if (!matchesTagPattern(pattern, tag)) {
       skip(SkipReason.TAG_PATTERN_MISMATCH, `tag "${tag}" does not match pattern "${pattern}"`);
     } else {
+      const publish = config.publishImages
+        ? readPublishTag(
+            service.tags?.find((t) => t.key === PublishTag.KEY)?.value,
+            config.imageParameterPath,
+          )
+        : { kind: "off" as const };
+      if (publish.kind === "invalid") {
+        failed.push({ cluster, service: name, error: publish.error, retryable: false });
+        continue;
+      }
       candidates.push({
         cluster,
         service: name,
@@ -81,10 +105,11 @@ export function selectCandidates(
         taskDefinitionArn: service.taskDefinition,
         pattern,
         patternSource: tagged ? "tag" : "default",
+        ...(publish.kind === "target" && { publishTo: publish.target }),
       });
     }
   }
-  return { candidates, skipped, notOptedIn };
+  return { candidates, skipped, failed, notOptedIn };
 }
 
 /**
@@ -96,7 +121,10 @@ export function selectCandidates(
  */
 export async function discoverServices(
   ecs: ECSClient,
-  config: Pick<DeployerConfig, "allowedClusters" | "optInTagKey" | "defaultTagPattern">,
+  config: Pick<
+    DeployerConfig,
+    "allowedClusters" | "optInTagKey" | "defaultTagPattern" | "publishImages" | "imageParameterPath"
+  >,
   image: PushedImage,
   options: DiscoveryOptions,
 ): Promise<Discovery> {
@@ -105,6 +133,7 @@ export async function discoverServices(
     config.allowedClusters.length > 0 ? [...config.allowedClusters] : await listClusters(ecs, pace);
   const candidates: CandidateService[] = [];
   const skipped: SkippedService[] = [];
+  const failed: FailedService[] = [];
   let notOptedIn = 0;
   let servicesScanned = 0;
   for (const clusterRef of clusters) {
@@ -135,10 +164,18 @@ export async function discoverServices(
       const selection = selectCandidates(cluster, services, config, image.tag);
       candidates.push(...selection.candidates);
       skipped.push(...selection.skipped);
+      failed.push(...selection.failed);
       notOptedIn += selection.notOptedIn;
     }
   }
-  return { candidates, skipped, notOptedIn, clustersScanned: clusters.length, servicesScanned };
+  return {
+    candidates,
+    skipped,
+    failed,
+    notOptedIn,
+    clustersScanned: clusters.length,
+    servicesScanned,
+  };
 }
 
 const noPacing = async (): Promise<void> => {};

@@ -95,3 +95,14 @@ export function deployerErrorOf(
   const { name, message, retryable } = classifyAwsError(error);
   return new ErrorClass(`${operation} failed: ${name}: ${message}`, { cause: error, retryable });
 }
+
+/**
+ * `<Name>: <message>` of a failed call and whether a retry of the event may help: a
+ * {@link DeployerError} says so itself, an AWS error as the shared classification says.
+ */
+export function failureOf(error: unknown): { message: string; retryable: boolean } {
+  if (error instanceof DeployerError)
+    return { message: `${error.name}: ${error.message}`, retryable: error.retryable };
+  const { name, message, retryable } = classifyAwsError(error);
+  return { message: `${name}: ${message}`, retryable };
+}

@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { type RetryTiming, regionalClients, retryOptions } from "../shared/clients.js";
 import { loadConfig } from "./config.js";
 import { Throttle } from "./constants.js";
@@ -27,11 +28,13 @@ export function defaultDependencies(
     config,
     ecsIn: regionalClients((region) => new ECSClient({ region, ...retry() })),
     ecrIn: regionalClients((region) => new ECRClient({ region, ...retry() })),
+    ssmIn: regionalClients((region) => new SSMClient({ region, ...retry() })),
     // POWERTOOLS_LOG_LEVEL is read by the Logger itself.
     logger: new Logger({ serviceName: config.serviceName }),
     registerPacer: createPacer(Throttle.REGISTER_TASK_DEFINITION_PER_SECOND, sleep),
     updatePacer: createPacer(Throttle.UPDATE_SERVICE_PER_SECOND, sleep),
     readPacer: createPacer(Throttle.READ_PER_SECOND, sleep),
+    parameterPacer: createPacer(Throttle.PARAMETER_PER_SECOND, sleep),
     ...given,
   };
 }

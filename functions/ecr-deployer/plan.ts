@@ -12,6 +12,7 @@ import { deriveRegisterInput } from "./task-definition.js";
 import type {
   CandidateService,
   ContainerChange,
+  CurrentTaskDefinition,
   DeploymentPlan,
   DescribedTaskDefinition,
   ImagePinMode,
@@ -46,15 +47,20 @@ export function matchingContainers(
     } catch {
       continue;
     }
-    if (
-      reference.ecr?.accountId === image.accountId &&
-      reference.ecr.region === image.region &&
-      reference.repository === image.repository
-    ) {
+    if (isFromRepository(reference, image)) {
       matches.push({ name: container.name, image: container.image, reference });
     }
   }
   return matches;
+}
+
+/** Whether a reference names an image of the pushed repository (same account, region and name). */
+export function isFromRepository(reference: ImageReference, image: PushedImage): boolean {
+  return (
+    reference.ecr?.accountId === image.accountId &&
+    reference.ecr.region === image.region &&
+    reference.repository === image.repository
+  );
 }
 
 /** The image a container should reference after the push, per `IMAGE_PIN`. */
@@ -107,7 +113,8 @@ export interface PlanInput {
  * pushed repository. Services already on the pushed digest, and services running an
  * image pushed later than this one (an out-of-order event), are skipped with a reason.
  * Candidates whose task definition is missing from `taskDefinitions` are left out
- * (the caller reports them as failed).
+ * (the caller reports them as failed). Task definitions already on the pushed image are
+ * listed in `current` too, with the images their services would publish.
  */
 export function planDeployment(input: PlanInput): DeploymentPlan {
   const { image, pin, pushTimes } = input;
@@ -123,6 +130,7 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
   const pushedAt = new Date(image.time);
   const changes: TaskDefinitionChange[] = [];
   const skipped: SkippedService[] = [];
+  const current: CurrentTaskDefinition[] = [];
   const skip = (
     services: readonly CandidateService[],
     reason: SkippedService["reason"],
@@ -167,6 +175,11 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
         SkipReason.ALREADY_CURRENT,
         `every container of ${image.repository} in ${arn} is on ${image.digest}`,
       );
+      current.push({
+        arn,
+        images: matches.map((m) => ({ container: m.name, image: m.image })),
+        services,
+      });
       continue;
     }
     const containers: ContainerChange[] = stale.map((container) => ({
@@ -175,10 +188,12 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
       to: pinnedImage(container.reference, image, pin),
     }));
     const changed = containers.filter((change) => change.from !== change.to);
+    const after = new Map(containers.map((c) => [c.container, c.to]));
     changes.push({
       sourceArn: arn,
       family: taskDefinition.family ?? arn,
       containers,
+      images: matches.map((m) => ({ container: m.name, image: after.get(m.name) ?? m.image })),
       // With IMAGE_PIN=tag the reference may already be `repo:tag`: same revision, new deployment.
       ...(changed.length > 0 && {
         input: deriveRegisterInput(
@@ -190,5 +205,5 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
       services,
     });
   }
-  return { changes, skipped };
+  return { changes, skipped, current };
 }

@@ -1,3 +1,4 @@
+import { publicationsOf } from "./parameters.js";
 import type {
   DeployerConfig,
   DeploymentPlan,
@@ -16,6 +17,7 @@ export interface SummaryParts {
   readonly updated?: DeploymentSummary["updated"];
   readonly registered?: readonly string[];
   readonly planned?: readonly PlannedUpdate[];
+  readonly published?: DeploymentSummary["published"];
 }
 
 /** What the handler returns for an event: its outcome, service by service. */
@@ -38,20 +40,35 @@ export function summary(
     skipped: parts.skipped ?? [],
     failed: parts.failed ?? [],
     registeredTaskDefinitions: parts.registered ?? [],
+    published: parts.published ?? [],
     ...(parts.planned && { planned: parts.planned }),
   };
 }
 
-/** The plan of a dry run: per service, cluster, old task definition, containers old → new. */
-export function plannedUpdates(plan: DeploymentPlan): PlannedUpdate[] {
+/**
+ * The plan of a dry run: per service, cluster, old task definition, containers old → new,
+ * and the parameters it would publish to (names under `imageParameterPath`).
+ */
+export function plannedUpdates(plan: DeploymentPlan, imageParameterPath: string): PlannedUpdate[] {
   return plan.changes.flatMap((change) =>
-    change.services.map((s) => ({
-      cluster: s.cluster,
-      service: s.service,
-      taskDefinition: change.sourceArn,
-      newRevision: change.input !== undefined,
-      containers: change.containers,
-    })),
+    change.services.map((s) => {
+      const parameters =
+        s.publishTo === undefined
+          ? []
+          : publicationsOf(
+              { ...s, publishTo: s.publishTo },
+              change.images,
+              imageParameterPath,
+            ).publications.map((p) => p.parameter);
+      return {
+        cluster: s.cluster,
+        service: s.service,
+        taskDefinition: change.sourceArn,
+        newRevision: change.input !== undefined,
+        containers: change.containers,
+        ...(parameters.length > 0 && { parameters }),
+      };
+    }),
   );
 }
 

@@ -27,6 +27,10 @@ export interface DeployerConfig {
   readonly allowedRegions: readonly string[];
   /** The Powertools service name of the logs. */
   readonly serviceName: string;
+  /** Whether services may ask for their deployed images in parameters (`PUBLISH_IMAGES`). */
+  readonly publishImages: boolean;
+  /** The path the image parameters live under (`IMAGE_PARAMETER_PATH`). */
+  readonly imageParameterPath: string;
 }
 
 /** A successful, tagged push of one image to a private ECR repository. */
@@ -68,7 +72,16 @@ export interface CandidateService extends ServiceRef {
   readonly pattern: string;
   /** Where the pattern came from. */
   readonly patternSource: "tag" | "default";
+  /** Where its deployed images are published; undefined: nowhere. */
+  readonly publishTo?: PublishTarget;
 }
+
+/** Where a service's deployed images are published (its `ecs-deployments:publish` tag). */
+export type PublishTarget =
+  /** One parameter per followed container, `<path>/<cluster>/<service>/<container>`. */
+  | { readonly kind: "conventional-names" }
+  /** The one parameter the tag names. */
+  | { readonly kind: "named"; readonly name: string };
 
 /** A service that follows the repository but was left alone. */
 export interface SkippedService {
@@ -86,6 +99,8 @@ export interface Discovery {
   readonly notOptedIn: number;
   readonly clustersScanned: number;
   readonly servicesScanned: number;
+  /** Services that follow the tag but cannot be rolled as they ask (an invalid publish tag). */
+  readonly failed: readonly FailedService[];
 }
 
 /** A task definition as described with `include: ["TAGS"]`. */
@@ -104,11 +119,19 @@ export interface ContainerChange {
   readonly to: string;
 }
 
+/** A container and the image it references. */
+export interface ContainerImage {
+  readonly container: string;
+  readonly image: string;
+}
+
 /** A new revision to register, and the services that move to it. */
 export interface TaskDefinitionChange {
   readonly sourceArn: string;
   readonly family: string;
   readonly containers: readonly ContainerChange[];
+  /** Every container of the pushed repository, with the image it references after the change. */
+  readonly images: readonly ContainerImage[];
   /** The RegisterTaskDefinition input; undefined when the revision would be identical (tag pin). */
   readonly input?: RegisterTaskDefinitionCommandInput;
   readonly services: readonly CandidateService[];
@@ -118,6 +141,34 @@ export interface TaskDefinitionChange {
 export interface DeploymentPlan {
   readonly changes: readonly TaskDefinitionChange[];
   readonly skipped: readonly SkippedService[];
+  /**
+   * Task definitions already on the pushed image (their services are among `skipped`), so
+   * that a retry publishes what an earlier attempt rolled but could not publish.
+   */
+  readonly current: readonly CurrentTaskDefinition[];
+}
+
+/** A task definition whose containers of the pushed repository all run the pushed digest. */
+export interface CurrentTaskDefinition {
+  readonly arn: string;
+  readonly images: readonly ContainerImage[];
+  readonly services: readonly CandidateService[];
+}
+
+/** What became of one parameter a service publishes to. */
+export interface PublishedImage {
+  readonly cluster: string;
+  readonly service: string;
+  readonly parameter: string;
+  /** The image the service's container(s) reference now. */
+  readonly image: string;
+  /**
+   * `written`: the parameter names `image` now; `unchanged`: it already did; `newer-kept`:
+   * it names an image pushed after this push (see `kept`), and was left alone.
+   */
+  readonly outcome: "written" | "unchanged" | "newer-kept";
+  /** The value left in the parameter (`newer-kept` only). */
+  readonly kept?: string;
 }
 
 /** One service moved to a new task definition. */
@@ -136,6 +187,8 @@ export interface FailedService {
   readonly error: string;
   /** Whether retrying the event may move it (false: access denied, invalid parameter, …). */
   readonly retryable: boolean;
+  /** The parameter that could not be written; the service itself was rolled. */
+  readonly parameter?: string;
 }
 
 /** What the handler returns. */
@@ -151,6 +204,8 @@ export interface DeploymentSummary {
   readonly skipped: readonly SkippedService[];
   readonly failed: readonly FailedService[];
   readonly registeredTaskDefinitions: readonly string[];
+  /** The parameters of the services that publish their images (none in a dry run). */
+  readonly published: readonly PublishedImage[];
   /** Dry run only: what would have been done. */
   readonly planned?: readonly PlannedUpdate[];
 }
@@ -163,4 +218,6 @@ export interface PlannedUpdate {
   /** Whether a new revision would be registered (false: same revision, forced deployment). */
   readonly newRevision: boolean;
   readonly containers: readonly ContainerChange[];
+  /** The parameters that would be written (services that publish only). */
+  readonly parameters?: readonly string[];
 }

@@ -124,6 +124,8 @@ export function config(overrides: Partial<DeployerConfig> = {}): DeployerConfig 
     imagePin: "tag-and-digest",
     dryRun: false,
     serviceName: "ecr-deployer",
+    publishImages: false,
+    imageParameterPath: "/ecs-deployments/images",
     ...overrides,
   };
 }

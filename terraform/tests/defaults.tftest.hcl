@@ -277,10 +277,12 @@ run "deployer_environment_defaults" {
       DEFAULT_TAG_PATTERN     = ""
       IMAGE_PIN               = "tag-and-digest"
       DRY_RUN                 = "false"
+      PUBLISH_IMAGES          = "false"
+      IMAGE_PARAMETER_PATH    = "/ecs-deployments/images"
       POWERTOOLS_SERVICE_NAME = "ecs-deployments-ecr-deployer"
       POWERTOOLS_LOG_LEVEL    = "INFO"
     })
-    error_message = "The deployer's environment must hold the defaults: every cluster, the home region, tag-and-digest pins, no dry run."
+    error_message = "The deployer's environment must hold the defaults: every cluster, the home region, tag-and-digest pins, no dry run, no publishing."
   }
 }
 

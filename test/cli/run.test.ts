@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitCommand } from "../../cli/args.js";
 import { describeError } from "../../cli/errors.js";
@@ -32,6 +34,24 @@ describe("run", () => {
     expect(code).toBe(0);
     expect(deps.out()).toMatch(/test-event[\s\S]*redrive[\s\S]*doctor/);
   });
+
+  it.each([[["--version"]], [["-V"]], [["doctor", "--version"]], [["redrive", "--version"]]])(
+    "returns 0 and the package's version for %j",
+    async (argv) => {
+      // Prepare
+      const deps = testDeps();
+      const { version } = JSON.parse(
+        readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8"),
+      ) as { version: string };
+
+      // Act
+      const code = await run(argv, deps);
+
+      // Assess
+      expect(code).toBe(0);
+      expect(deps.out()).toBe(version);
+    },
+  );
 
   it.each(["test-event", "redrive", "doctor"])(
     "returns 0 and the command's help for %s --help",
@@ -77,6 +97,30 @@ describe("run", () => {
         "us-east-1",
       ],
       "--region us-east-1 contradicts the region eu-west-1 of the service ARN",
+    ],
+    [
+      ["redrive", "--function", "tracker", "--queue-url", "notaurl"],
+      '--queue-url must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/my-dlq, got "notaurl"',
+    ],
+    [
+      [
+        "redrive",
+        "--function",
+        "tracker",
+        "--queue-url",
+        "https://sqs.eu-west-1.amazonaws.com/my-dlq",
+      ],
+      "--queue-url must be an SQS queue URL",
+    ],
+    [
+      [
+        "redrive",
+        "--function",
+        "tracker",
+        "--queue-url",
+        "ftp://sqs.eu-west-1.amazonaws.com/123456789012/q",
+      ],
+      "--queue-url must be an SQS queue URL",
     ],
     [["doctor", "--require", "all"], "--require must be one of none, tracker, deployer, both"],
     [["doctor", "--region", "Europe"], "--region must be an AWS region"],

@@ -3,7 +3,7 @@ import { runDemo } from "../../scripts/demo.js";
 import { motoAvailable } from "../support/moto.js";
 
 describe.runIf(motoAvailable())("the local end-to-end demo", () => {
-  it("rolls the pushed image out to the opted-in service only and delivers one seed-shaped record", async () => {
+  it("rolls the pushed image out to the opted-in service only and delivers one record in the original CloudFormation tracker's JSON shape", async () => {
     // Prepare
     const lines: string[] = [];
 

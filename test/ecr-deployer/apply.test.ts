@@ -28,6 +28,7 @@ const change = (family: string, services: string[], register = true): TaskDefini
   sourceArn: tdArn(family, 1),
   family,
   containers: [{ container: "app", from: "repo:v1", to: "repo:v2" }],
+  images: [{ container: "app", image: "repo:v2" }],
   ...(register && {
     input: { family, containerDefinitions: [{ name: "app", image: "repo:v2" }] },
   }),
@@ -63,7 +64,11 @@ describe("applyPlan", () => {
 
     // Act
     const result = await applyPlan(
-      { changes: [change("app", ["web", "api"]), change("worker", ["jobs"])], skipped: [] },
+      {
+        changes: [change("app", ["web", "api"]), change("worker", ["jobs"])],
+        skipped: [],
+        current: [],
+      },
       { ecs, logger: silentLogger(), ...paced },
     );
 
@@ -87,7 +92,7 @@ describe("applyPlan", () => {
   it("forces a new deployment of the same revision when there is nothing to register", async () => {
     // Act
     const result = await applyPlan(
-      { changes: [change("app", ["web"], false)], skipped: [] },
+      { changes: [change("app", ["web"], false)], skipped: [], current: [] },
       { ecs, logger: silentLogger(), ...pacers() },
     );
 
@@ -108,7 +113,11 @@ describe("applyPlan", () => {
 
     // Act
     const result = await applyPlan(
-      { changes: [change("app", ["web", "api"]), change("worker", ["jobs"])], skipped: [] },
+      {
+        changes: [change("app", ["web", "api"]), change("worker", ["jobs"])],
+        skipped: [],
+        current: [],
+      },
       { ecs, logger: silentLogger(), ...pacers() },
     );
 
@@ -134,7 +143,7 @@ describe("applyPlan", () => {
 
     // Act
     const result = await applyPlan(
-      { changes: [change("app", ["web", "api"])], skipped: [] },
+      { changes: [change("app", ["web", "api"])], skipped: [], current: [] },
       { ecs, logger: silentLogger(), ...pacers() },
     );
 
@@ -156,7 +165,7 @@ describe("applyPlan", () => {
 
     // Act
     const result = await applyPlan(
-      { changes: [change("app", ["web"])], skipped: [] },
+      { changes: [change("app", ["web"])], skipped: [], current: [] },
       { ecs, logger: silentLogger(), ...pacers() },
     );
 

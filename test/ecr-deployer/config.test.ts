@@ -10,6 +10,8 @@ const VARIABLES = [
   "DRY_RUN",
   "ALLOWED_REGIONS",
   "POWERTOOLS_SERVICE_NAME",
+  "PUBLISH_IMAGES",
+  "IMAGE_PARAMETER_PATH",
 ];
 
 describe("loadConfig", () => {
@@ -32,6 +34,8 @@ describe("loadConfig", () => {
       imagePin: "tag-and-digest",
       dryRun: false,
       serviceName: "ecr-deployer",
+      publishImages: false,
+      imageParameterPath: "/ecs-deployments/images",
     });
   });
 
@@ -44,6 +48,8 @@ describe("loadConfig", () => {
     vi.stubEnv("DRY_RUN", "TRUE");
     vi.stubEnv("ALLOWED_REGIONS", "eu-west-1,us-east-1");
     vi.stubEnv("POWERTOOLS_SERVICE_NAME", "platform-ecr-deployer");
+    vi.stubEnv("PUBLISH_IMAGES", "true");
+    vi.stubEnv("IMAGE_PARAMETER_PATH", "/platform/images");
 
     // Act
     const config = loadConfig();
@@ -57,6 +63,8 @@ describe("loadConfig", () => {
       imagePin: "digest",
       dryRun: true,
       serviceName: "platform-ecr-deployer",
+      publishImages: true,
+      imageParameterPath: "/platform/images",
     });
   });
 
@@ -67,6 +75,13 @@ describe("loadConfig", () => {
     ["ALLOWED_REGIONS", "europe", /ALLOWED_REGIONS/],
     ["DEFAULT_TAG_PATTERN", "v[0-9]", /DEFAULT_TAG_PATTERN/],
     ["OPT_IN_TAG_KEY", "aws:follow", /OPT_IN_TAG_KEY/],
+    ["PUBLISH_IMAGES", "on", /PUBLISH_IMAGES must be one of true, false/],
+    ["IMAGE_PARAMETER_PATH", "platform/images", /IMAGE_PARAMETER_PATH must be a parameter path/],
+    ["IMAGE_PARAMETER_PATH", "/platform/images/", /IMAGE_PARAMETER_PATH/],
+    ["IMAGE_PARAMETER_PATH", "/platform images", /IMAGE_PARAMETER_PATH/],
+    ["IMAGE_PARAMETER_PATH", "/aws/images", /not starting with "aws" or "ssm"/],
+    ["IMAGE_PARAMETER_PATH", "/SSM-images", /IMAGE_PARAMETER_PATH/],
+    ["IMAGE_PARAMETER_PATH", "/a/b/c/d/e/f/g/h/i/j/k/l/m", /at most 12/],
   ])("throws ConfigurationError naming %s when it is %s", (name, value, message) => {
     // Prepare
     vi.stubEnv(name, value);
@@ -77,5 +92,22 @@ describe("loadConfig", () => {
     // Assess
     expect(read).toThrow(ConfigurationError);
     expect(read).toThrow(message);
+  });
+});
+
+describe("loadConfig IMAGE_PARAMETER_PATH", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("accepts a path of 12 levels, leaving 3 for cluster, service and container", () => {
+    // Prepare
+    vi.stubEnv("IMAGE_PARAMETER_PATH", "/a/b/c/d/e/f/g/h/i/j/k/l");
+
+    // Act
+    const config = loadConfig();
+
+    // Assess
+    expect(config.imageParameterPath).toBe("/a/b/c/d/e/f/g/h/i/j/k/l");
   });
 });

@@ -137,8 +137,13 @@ export function checkConfiguration(
       if (typeof body.description !== "string" || body.description.trim() === "") {
         problems.push(`output "${name}" has no description`);
       }
-      if (!strings(body.value).some((text) => /\bmodule\.[A-Za-z0-9_-]+\./.test(text))) {
-        problems.push(`output "${name}" does not refer to a module output`);
+      // A module output, or an attribute of one of the example's own resources.
+      if (
+        !strings(body.value).some((text) =>
+          /\b(module\.[A-Za-z0-9_-]+|(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)\./.test(text),
+        )
+      ) {
+        problems.push(`output "${name}" does not refer to a module output or a resource`);
       }
     }
     for (const text of strings(parsed)) {

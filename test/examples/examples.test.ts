@@ -179,7 +179,7 @@ output "literal" {
         'variable "untyped" has no description',
         'variable "untyped" has no type',
         'output "arn" has no description',
-        'output "literal" does not refer to a module output',
+        'output "literal" does not refer to a module output or a resource',
         "var.undeclared is used but not declared",
       ]),
     );

@@ -123,6 +123,25 @@ describe("the deployer's policy", () => {
     );
   });
 
+  it("reads and writes SSM parameters only under /<name_prefix>/images/, only when publishing", () => {
+    // Prepare
+    const ssm = statements.filter((s) => (s.actions as string[]).some((a) => a.startsWith("ssm:")));
+
+    // Assess
+    expect(ssm).toEqual([
+      {
+        document: "deployer_publish_policy",
+        sid: "PublishImagesOnlyUnderTheParameterPath",
+        actions: ["ssm:GetParameter", "ssm:PutParameter"],
+        resources:
+          '${formatlist("arn:%s:ssm:%s:%s:parameter%s/*", data.aws_partition.current_partition.partition, local.all_regions, data.aws_caller_identity.current_account.account_id, "/${var.name_prefix}/images")}',
+      },
+    ]);
+    expect(module.data.aws_iam_policy_document.deployer_publish_policy.count).toBe(
+      "${(var.create_deployer && var.deployer_publish_images) ? 1 : 0}",
+    );
+  });
+
   it("tags only task definitions it registers", () => {
     // Assess
     expect(statement("deployer_policy", "KeepTagsOnNewRevisions").condition).toEqual([

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { findMotoServer } from "../../scripts/moto.js";
 
 export { ecrPushEvent } from "../../scripts/fakes/ecr-deployer.js";
 export {
@@ -14,15 +15,17 @@ export {
  * pass by skipping); elsewhere the suite is skipped with a printed reason.
  */
 export function motoAvailable(): boolean {
-  const found = spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
+  const binary = findMotoServer();
+  const found =
+    binary !== undefined && spawnSync(binary, ["--help"], { stdio: "ignore" }).status === 0;
   if (!found) {
     if (process.env.CI) {
       throw new Error(
-        "moto_server is not installed, and CI must run the integration tests: pip install 'moto[server]'",
+        "moto_server is not installed, and CI must run the integration tests: bash scripts/install-tools.sh moto",
       );
     }
     console.warn(
-      "SKIPPED: moto_server is not installed (pip install 'moto[server]'); integration tests do not run.",
+      "SKIPPED: moto_server is not installed (bash scripts/install-tools.sh moto); integration tests do not run.",
     );
   }
   return found;

@@ -1,0 +1,84 @@
+/**
+ * The outputs of the published module, as data: one entry per Terraform output, keyed by
+ * the `EcsDeployments` member whose value it gives. `declareOutput` renders an entry.
+ */
+import type { OutputSpec } from "./terraform.js";
+
+const WITHOUT_TRACKER = "create_tracker is false";
+const WITHOUT_DEPLOYER = "create_deployer is false";
+
+export const MODULE_OUTPUTS = {
+  trackerFunctionArn: {
+    name: "tracker_function_arn",
+    description: "The ARN of the deployment tracker function",
+    nullWhen: WITHOUT_TRACKER,
+  },
+  trackerFunctionName: {
+    name: "tracker_function_name",
+    description: "The name of the deployment tracker function",
+    nullWhen: WITHOUT_TRACKER,
+  },
+  trackerRoleArn: {
+    name: "tracker_role_arn",
+    description: "The ARN of the deployment tracker's execution role",
+    nullWhen: WITHOUT_TRACKER,
+  },
+  trackerDlqUrl: {
+    name: "tracker_dlq_url",
+    description: "The URL of the queue that keeps deployment events the tracker could not deliver",
+    nullWhen: WITHOUT_TRACKER,
+  },
+  trackerRuleArn: {
+    name: "tracker_rule_arn",
+    description: "The ARN of the EventBridge rule that triggers the tracker",
+    nullWhen: WITHOUT_TRACKER,
+  },
+  trackerLogGroupName: {
+    name: "tracker_log_group_name",
+    description: "The name of the tracker's CloudWatch log group",
+    nullWhen: WITHOUT_TRACKER,
+  },
+  deployerFunctionArn: {
+    name: "deployer_function_arn",
+    description: "The ARN of the ECR deployer function",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerFunctionName: {
+    name: "deployer_function_name",
+    description: "The name of the ECR deployer function",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRoleArn: {
+    name: "deployer_role_arn",
+    description: "The ARN of the ECR deployer's execution role",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerDlqUrl: {
+    name: "deployer_dlq_url",
+    description: "The URL of the queue that keeps push events the deployer could not handle",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRuleArn: {
+    name: "deployer_rule_arn",
+    description: "The ARN of the EventBridge rule that triggers the deployer",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerLogGroupName: {
+    name: "deployer_log_group_name",
+    description: "The name of the deployer's CloudWatch log group",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  eventForwardingRoleArn: {
+    name: "event_forwarding_role_arn",
+    description: "The ARN of the role EventBridge uses to forward events from other regions",
+    nullWhen: "regions names no other region",
+  },
+  apiKeySecretArn: {
+    name: "api_key_secret_arn",
+    description: "The ARN of the secret the tracker reads the API key from",
+    nullWhen: WITHOUT_TRACKER,
+  },
+} as const satisfies Record<string, OutputSpec>;
+
+/** The construct member each module output gives. */
+export type ModuleOutputMember = keyof typeof MODULE_OUTPUTS;
