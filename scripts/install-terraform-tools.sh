@@ -8,6 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
+# shellcheck source=scripts/with-progress.sh
+source "$root/scripts/with-progress.sh"
 
 # v0.61.0 bundles tflint-ruleset-terraform v0.14.1 and builds with Go >= 1.25.5
 # (v0.64.0 needs Go >= 1.26.3).
@@ -29,20 +31,8 @@ go_tool() { # binary module version [package]
   echo "building $bin $version with $(go env GOVERSION) into .tools/bin (first time: a few minutes)"
   dir=$(go mod download -json "$module@$version" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or sys.exit("go mod download: " + d.get("Error", "failed")))')
   local start=$SECONDS
-  (
-    cd "$dir"
-    GOBIN="$tools/bin" GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" go install "$package" &
-    pid=$!
-    next=$((SECONDS + 30))
-    while kill -0 "$pid" 2>/dev/null; do
-      sleep 1
-      if [ "$SECONDS" -ge "$next" ]; then
-        echo "  … still building $bin ($((SECONDS - start)) s)"
-        next=$((SECONDS + 30))
-      fi
-    done
-    wait "$pid"
-  )
+  (cd "$dir" && GOBIN="$tools/bin" GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" \
+    with_progress "building $bin" go install "$package")
   echo "$version" >"$tools/bin/.$bin.version"
   echo "built $bin in $((SECONDS - start)) s"
 }
