@@ -1,4 +1,4 @@
-/** `runtime` of every record (the seed's value). */
+/** `runtime` of every record (the original CloudFormation tracker's value). */
 export const RUNTIME = "ecs";
 
 /** Prefix of ECS deployment ids (`ecs-svc/1234567890123456789`). */

@@ -3,9 +3,9 @@ import { RecordedStatus } from "./contract.js";
 import type { DeploymentRecord, DeploymentStateChange, ImageRecord } from "./types.js";
 
 /**
- * Builds the record POSTed for a deployment, in the seed's shape:
+ * Builds the record POSTed for a deployment, in the original CloudFormation tracker's shape:
  * `{ runtime, scope: "<region>/<cluster>", workloads: [{ name, properties, digests }] }`.
- * Fields the seed did not have (`status`, `reason`) live inside `properties`.
+ * Fields the original CloudFormation tracker did not have (`status`, `reason`) live inside `properties`.
  */
 export function buildRecord(
   event: DeploymentStateChange,

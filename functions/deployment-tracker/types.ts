@@ -55,7 +55,7 @@ export interface DeploymentTarget {
 /** Where a container's digest came from. */
 export type DigestSource = "service-revision" | "reference" | "ecr" | "none";
 
-/** One entry of `properties.images` (the seed's shape). */
+/** One entry of `properties.images` (the original CloudFormation tracker's shape). */
 export interface ImageRecord {
   readonly containerName: string;
   readonly image: string;
@@ -88,7 +88,7 @@ export interface Workload {
   readonly digests: readonly string[];
 }
 
-/** The record POSTed to the endpoint; byte-compatible with the seed's payload. */
+/** The record POSTed to the endpoint; byte-compatible with the original CloudFormation tracker's payload. */
 export interface DeploymentRecord {
   readonly runtime: "ecs";
   readonly scope: string;
