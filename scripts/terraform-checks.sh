@@ -75,7 +75,7 @@ rm -rf "$work"/repo/*/.terraform "$work"/repo/examples/*/.terraform
 fmt_check() {
   local out
   if out=$(tf fmt -check -recursive -diff "$work/repo/examples" "$work/repo/terraform/tests" 2>&1); then
-    echo "formatted: $(find "$work/repo/examples" "$work/repo/terraform/tests" \( -name '*.tf' -o -name '*.tftest.hcl' \) | wc -l) HCL files"
+    echo "formatted: $(find "$work/repo/examples" "$work/repo/terraform/tests" \( -name '*.tf' -o -name '*.tftest.hcl' -o -name '*.tfmock.hcl' \) | wc -l) HCL files"
   else
     echo "${out//$work\/repo\//}" >&2
     echo "not formatted as terraform fmt would; fix with: terraform fmt -recursive examples terraform/tests" >&2

@@ -520,7 +520,9 @@ export function usedTypes(roots: string[]): {
   const files = roots.flatMap((r) =>
     walk(
       r,
-      (p) => /\.(tf|tf\.json|tftest\.hcl)$/.test(p) || (/\.ts$/.test(p) && !p.endsWith(".d.ts")),
+      (p) =>
+        /\.(tf|tf\.json|tftest\.hcl|tfmock\.hcl)$/.test(p) ||
+        (/\.ts$/.test(p) && !p.endsWith(".d.ts")),
     ),
   );
   for (const file of files) {
