@@ -9,6 +9,22 @@ import { DEFAULT_NAME_PREFIX } from "../shared/contract.js";
 /** What the module appends to `name_prefix` for the deployer's function (and its rule). */
 export const NAME_SUFFIX = "ecr-deployer";
 
+/**
+ * What the module appends to the deployer's function name for the rollout function, which
+ * consumes the rollout queue; the queue is `<rollout function name>.fifo`, its DLQ
+ * `<rollout function name>-dlq.fifo` (SQS requires the `.fifo` suffix on FIFO queues).
+ */
+export const ROLLOUT_SUFFIX = "-rollout";
+
+/** The suffix every FIFO queue name ends with. */
+export const FIFO_QUEUE_SUFFIX = ".fifo";
+
+/** The handlers in the deployer's zip: the push handler plans, the rollout handler applies. */
+export const Handler = {
+  PUSH: "index.handler",
+  ROLLOUT: "index.rolloutHandler",
+} as const;
+
 /** What the module appends to `/<name_prefix>` for the image parameters' path. */
 export const IMAGE_PARAMETER_PATH_SUFFIX = "/images";
 
@@ -24,6 +40,10 @@ export const EnvVar = {
   PUBLISH_IMAGES: "PUBLISH_IMAGES",
   /** The path the image parameters live under: `/<name_prefix>/images`. */
   IMAGE_PARAMETER_PATH: "IMAGE_PARAMETER_PATH",
+  /** The push handler: URL of the FIFO queue it puts one work item per new revision on. */
+  ROLLOUT_QUEUE_URL: "ROLLOUT_QUEUE_URL",
+  /** Share (0 < share <= 1) of each ECS token bucket the deployer's calls may use. */
+  QUOTA_SHARE: "QUOTA_SHARE",
 } as const;
 
 /** How the new image is written into the task definition (`IMAGE_PIN`). */
@@ -48,6 +68,8 @@ export const Defaults = {
   IMAGE_PIN: ImagePin.TAG_AND_DIGEST,
   DRY_RUN: false,
   PUBLISH_IMAGES: false,
+  /** Half of each bucket: at least half of the sustained rate is left to other callers. */
+  QUOTA_SHARE: 0.5,
   /** The `IMAGE_PARAMETER_PATH` of the default `name_prefix`. */
   IMAGE_PARAMETER_PATH: imageParameterPath(DEFAULT_NAME_PREFIX),
   /** Powertools service name when `POWERTOOLS_SERVICE_NAME` is unset. */
@@ -117,4 +139,14 @@ export const ParameterName = {
   MAX_ARN_LENGTH: 1011,
   /** Levels the conventional name adds to the path (cluster, service, container). */
   CONVENTION_LEVELS: 3,
+} as const;
+
+/**
+ * The CloudWatch metrics the deployer's functions emit (embedded metric format, so no
+ * `cloudwatch:PutMetricData` permission is needed).
+ */
+export const Metric = {
+  NAMESPACE: "ecs-deployments",
+  /** Opted-in services whose task definition could not be read during a push. */
+  UNREADABLE_TASK_DEFINITIONS: "UnreadableTaskDefinitions",
 } as const;
