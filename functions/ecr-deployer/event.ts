@@ -1,10 +1,12 @@
 import * as z from "zod/mini";
+import { isArn } from "../shared/arn.js";
 import { validateEvent } from "../shared/event-validation.js";
 import {
   ACCOUNT_ID,
   ECR_REPOSITORY_NAME,
   IMAGE_DIGEST,
   IMAGE_TAG,
+  Limits,
   REGION,
 } from "../shared/grammar.js";
 import { IgnoreReason } from "./constants.js";
@@ -15,18 +17,41 @@ import type { ClassifiedEvent, IgnoreReasonCode } from "./types.js";
 const nonEmpty = () => z.string().check(z.minLength(1, "must be a non-empty string"));
 const matching = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
 
+/**
+ * A string of `min` to `max` characters matching `pattern`; the length is checked first, so
+ * a huge value is refused without running the pattern on it.
+ */
+const bounded = (min: number, max: number, pattern: RegExp, what: string) =>
+  z.string().check(
+    z.superRefine((value: string, ctx) => {
+      if (value.length < min || value.length > max) {
+        ctx.addIssue({
+          code: "custom",
+          input: value,
+          message: `must be ${what} of ${min === max ? max : `${min} to ${max}`} characters`,
+        });
+      } else if (!pattern.test(value)) {
+        ctx.addIssue({ code: "custom", input: value, message: `must be ${what}` });
+      }
+    }),
+  );
+
 /** Fields every EventBridge event has; `detail` is checked per detail-type. */
 const envelopeSchema = z.object({
   version: z.optional(z.string()),
   id: nonEmpty(),
-  "detail-type": nonEmpty(),
+  "detail-type": bounded(1, Limits.DETAIL_TYPE_MAX, /^[\s\S]*$/, "a detail-type"),
   source: z.literal(EcrEvent.SOURCE, `must be "${EcrEvent.SOURCE}"`),
   account: matching(ACCOUNT_ID, "must be a 12-digit account id"),
   time: z
     .string()
     .check(z.refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 time")),
-  region: matching(REGION, "must be an AWS region"),
-  resources: z.optional(z.array(z.string())),
+  region: bounded(1, Limits.REGION_MAX, REGION, "an AWS region"),
+  resources: z.optional(
+    z.array(
+      z.string().check(z.refine(isArn, "must be an ARN of a known partition (aws, aws-cn, …)")),
+    ),
+  ),
   detail: z.record(z.string(), z.unknown(), "must be an object"),
 });
 
@@ -38,12 +63,23 @@ const actionSchema = z.object({
 
 /** A successful push; `image-tag` is absent for untagged pushes (platform manifests of multi-arch images). */
 const pushSchema = z.object({
-  "repository-name": matching(ECR_REPOSITORY_NAME, "must be an ECR repository name"),
+  "repository-name": bounded(
+    Limits.ECR_REPOSITORY_NAME_MIN,
+    Limits.ECR_REPOSITORY_NAME_MAX,
+    ECR_REPOSITORY_NAME,
+    "an ECR repository name",
+  ),
   "image-digest": matching(IMAGE_DIGEST, "must be a sha256 digest"),
   "image-tag": z.optional(
     z
       .string()
-      .check(z.refine((value) => value === "" || IMAGE_TAG.test(value), "must be an image tag")),
+      .check(
+        z.refine(
+          (value) =>
+            value === "" || (value.length <= Limits.IMAGE_TAG_MAX && IMAGE_TAG.test(value)),
+          `must be an image tag (at most ${Limits.IMAGE_TAG_MAX} letters, digits, _ . -; not starting with . or -)`,
+        ),
+      ),
   ),
 });
 

@@ -39,12 +39,17 @@ function expectedOf(issue: z.core.$ZodIssue): string {
     : "valid";
 }
 
-/** A short description of a value for an error message (strings cut at 80 characters). */
+/** Characters of a string value an error message quotes. */
+const QUOTED_CHARACTERS = 80;
+
+/** A short description of a value for an error message (long strings cut, with their length). */
 function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string")
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    return value.length > QUOTED_CHARACTERS
+      ? `${JSON.stringify(`${value.slice(0, QUOTED_CHARACTERS)}…`)} (${value.length} characters)`
+      : JSON.stringify(value);
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }

@@ -42,13 +42,35 @@ const PATH_COMPONENT_SOURCE = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 /** One `/`-separated component of an image repository path. */
 export const IMAGE_PATH_COMPONENT = new RegExp(`^${PATH_COMPONENT_SOURCE}$`);
 
-/** An ECR repository name: lowercase path components (the same grammar as image references). */
+// ECR's own grammar (the `repositoryName` pattern of the ECR API reference): one `.`, `_` or `-` between alphanumerics.
+const ECR_COMPONENT_SOURCE = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
+
+/**
+ * An ECR repository name (the ECR API's pattern; check {@link Limits} first: the pattern has
+ * no length bound). Stricter than Docker's grammar of image references: no `__` or `--`.
+ */
 export const ECR_REPOSITORY_NAME = new RegExp(
-  `^(?:${PATH_COMPONENT_SOURCE}\\/)*${PATH_COMPONENT_SOURCE}$`,
+  `^(?:${ECR_COMPONENT_SOURCE}\\/)*${ECR_COMPONENT_SOURCE}$`,
 );
 
-/** An image tag. */
+/** An image tag: at most 128 characters, the first a letter, digit or `_` (the OCI distribution spec). */
 export const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+
+/** Length limits of the names above, checked before any pattern. */
+export const Limits = {
+  /** ECR `repositoryName`: 2 to 256 characters (ECR API reference). */
+  ECR_REPOSITORY_NAME_MIN: 2,
+  ECR_REPOSITORY_NAME_MAX: 256,
+  /** Image tags: at most 128 characters (the OCI distribution spec; Docker refuses longer tags). */
+  IMAGE_TAG_MAX: 128,
+  /** EventBridge `detail-type`: at most 128 characters (PutEvents API reference). */
+  DETAIL_TYPE_MAX: 128,
+  /**
+   * Region names: AWS documents no maximum; the longest today has 14 characters
+   * (`ap-southeast-5`, `eusc-de-east-1`). Ours, so the pattern never runs on a huge string.
+   */
+  REGION_MAX: 32,
+} as const;
 
 /** A `sha256:` image digest. */
 export const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;

@@ -121,6 +121,44 @@ describe("classifyEvent", () => {
     ["a non-sha256 image-digest", withDetail({ "image-digest": "md5:abc" }), "detail.image-digest"],
     ["a numeric image-tag", withDetail({ "image-tag": 2 }), "detail.image-tag"],
     ["an image-tag with a slash", withDetail({ "image-tag": "feature/x" }), "detail.image-tag"],
+    ["a 129-character image-tag", withDetail({ "image-tag": "t".repeat(129) }), "detail.image-tag"],
+    [
+      "a 257-character repository-name",
+      withDetail({ "repository-name": `team/${"a".repeat(252)}` }),
+      "detail.repository-name",
+    ],
+    [
+      "a 1-character repository-name",
+      withDetail({ "repository-name": "a" }),
+      "detail.repository-name",
+    ],
+    [
+      "a repository-name with a double underscore",
+      withDetail({ "repository-name": "team/my__app" }),
+      "detail.repository-name",
+    ],
+    [
+      "a repository-name with a double dash",
+      withDetail({ "repository-name": "team/my--app" }),
+      "detail.repository-name",
+    ],
+    [
+      "a repository-name ending in a slash",
+      withDetail({ "repository-name": "team/" }),
+      "detail.repository-name",
+    ],
+    ["a 100 KB region", { ...valid, region: `eu-${"west".repeat(25_600)}-1` }, "region"],
+    ["a 129-character detail-type", { ...valid, "detail-type": "d".repeat(129) }, "detail-type"],
+    [
+      "a resource with an empty partition",
+      { ...valid, resources: ["arn::ecr:eu-west-1:123456789012:repository/team/app"] },
+      "resources[0]",
+    ],
+    [
+      "a resource with an unknown partition",
+      { ...valid, resources: ["arn:aws-mars:ecr:eu-west-1:123456789012:repository/team/app"] },
+      "resources[0]",
+    ],
   ])("throws InvalidEventError naming %s", (_label, event, field) => {
     // Prepare
     let thrown: unknown;
@@ -138,5 +176,40 @@ describe("classifyEvent", () => {
     expect((thrown as InvalidEventError).field).toBe(field);
     expect((thrown as InvalidEventError).retryable).toBe(false);
     expect((thrown as Error).message).toContain(field);
+  });
+
+  it.each([
+    ["a 256-character repository-name", { "repository-name": `team/${"a".repeat(251)}` }],
+    ["a 2-character repository-name", { "repository-name": "ab" }],
+    ["a repository-name with . _ - separators", { "repository-name": "a.b/c_d/e-f/g" }],
+    ["a 128-character image-tag", { "image-tag": `_${"t".repeat(127)}` }],
+  ])("returns the push when it has %s (the documented limits hold)", (_label, detail) => {
+    // Act
+    const classified = classifyEvent(withDetail(detail));
+
+    // Assess
+    expect(classified.kind).toBe("push");
+  });
+
+  it("refuses a 100 KB repository-name with a short message that gives the limit and the length", () => {
+    // Prepare
+    const name = "a".repeat(100 * 1024);
+    let thrown: unknown;
+
+    // Act
+    try {
+      classifyEvent(withDetail({ "repository-name": name }));
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(thrown).toBeInstanceOf(InvalidEventError);
+    const message = (thrown as Error).message;
+    expect(message).toContain(
+      "detail.repository-name must be an ECR repository name of 2 to 256 characters",
+    );
+    expect(message).toContain(`(${100 * 1024} characters)`);
+    expect(message.length).toBeLessThan(300);
   });
 });
