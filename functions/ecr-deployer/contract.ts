@@ -149,4 +149,9 @@ export const Metric = {
   NAMESPACE: "ecs-deployments",
   /** Opted-in services whose task definition could not be read during a push. */
   UNREADABLE_TASK_DEFINITIONS: "UnreadableTaskDefinitions",
+  /**
+   * The one dimension of every metric: the function's Powertools service name
+   * (`POWERTOOLS_SERVICE_NAME`), the dimension Powertools Metrics always adds.
+   */
+  SERVICE_DIMENSION: "service",
 } as const;
