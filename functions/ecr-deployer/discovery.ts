@@ -13,6 +13,7 @@ import { ApiLimits, SkipReason, SUPPORTED_DEPLOYMENT_CONTROLLER } from "./consta
 import { PublishTag } from "./contract.js";
 import { DeployerError, DiscoveryError, deployerErrorOf } from "./errors.js";
 import { imageKey } from "./image-key.js";
+import type { DeployerMetrics, UnreadableService } from "./metrics.js";
 import { readPublishTag } from "./parameters.js";
 import { matchesTagPattern } from "./pattern.js";
 import type {
@@ -35,6 +36,93 @@ export interface DiscoveryOptions {
    * @default - no pacing
    */
   readonly pace?: () => Promise<void>;
+  /**
+   * Task definitions read before (warm container): a revision found here is not read again.
+   * @default - nothing is remembered
+   */
+  readonly cache?: TaskDefinitionCache;
+}
+
+/** Bounds of a {@link TaskDefinitionCache}. */
+export interface TaskDefinitionCacheLimits {
+  /** Revisions kept; the least recently used go first. */
+  readonly maxEntries: number;
+  /** Bytes kept (their JSON); a task definition is at most 64 KiB. */
+  readonly maxBytes: number;
+  /**
+   * Milliseconds a revision is kept. Its contents never change, but its tags can
+   * (TagResource on the same revision), and a new revision copies them.
+   */
+  readonly maxAgeMs: number;
+}
+
+/** The defaults of {@link TaskDefinitionCacheLimits}. */
+export const TASK_DEFINITION_CACHE_LIMITS: TaskDefinitionCacheLimits = {
+  maxEntries: 2000,
+  maxBytes: 32 * 1024 * 1024,
+  maxAgeMs: 10 * 60 * 1000,
+};
+
+/** A task-definition revision ARN (`…:task-definition/family:revision`): what the cache keys by. */
+const REVISION_ARN = /:task-definition\/[^:/]+:\d+$/;
+
+/**
+ * Task definitions by revision ARN, for the life of a warm container: a revision's contents
+ * are immutable, so a push reads only the revisions it has not seen. Bounded in entries,
+ * bytes and age; a family name or an ARN without revision (which moves) is never kept.
+ */
+export class TaskDefinitionCache {
+  readonly #limits: TaskDefinitionCacheLimits;
+  readonly #now: () => number;
+  // A Map iterates in insertion order: re-inserting on use keeps the least recent first.
+  readonly #entries = new Map<
+    string,
+    { described: DescribedTaskDefinition; bytes: number; at: number }
+  >();
+  #bytes = 0;
+
+  constructor(limits: Partial<TaskDefinitionCacheLimits> = {}, now: () => number = Date.now) {
+    this.#limits = { ...TASK_DEFINITION_CACHE_LIMITS, ...limits };
+    this.#now = now;
+  }
+
+  /** Revisions held. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The revision, if it was read (or registered) within the age limit. */
+  get(arn: string): DescribedTaskDefinition | undefined {
+    const entry = this.#entries.get(arn);
+    if (entry === undefined) return undefined;
+    this.#delete(arn);
+    if (this.#now() - entry.at > this.#limits.maxAgeMs) return undefined;
+    this.#entries.set(arn, entry);
+    this.#bytes += entry.bytes;
+    return entry.described;
+  }
+
+  /** Keeps a revision just read, or just registered (`{ taskDefinition, tags }` of the answer). */
+  remember(arn: string, described: DescribedTaskDefinition): void {
+    if (!REVISION_ARN.test(arn)) return;
+    const bytes = Buffer.byteLength(JSON.stringify(described), "utf8");
+    this.#delete(arn);
+    if (bytes > this.#limits.maxBytes) return;
+    this.#entries.set(arn, { described, bytes, at: this.#now() });
+    this.#bytes += bytes;
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= this.#limits.maxEntries && this.#bytes <= this.#limits.maxBytes)
+        break;
+      this.#delete(oldest);
+    }
+  }
+
+  #delete(arn: string): void {
+    const entry = this.#entries.get(arn);
+    if (entry === undefined) return;
+    this.#entries.delete(arn);
+    this.#bytes -= entry.bytes;
+  }
 }
 
 /**
@@ -216,7 +304,8 @@ async function listServices(
 }
 
 /**
- * Describes each distinct task definition once, with its tags, a few at a time.
+ * Describes each distinct task definition once, with its tags, a few at a time; a
+ * revision in `options.cache` is not read again, and each one read is remembered there.
  * A task definition that cannot be read is returned in `failures` rather than thrown,
  * so the services on other task definitions still roll.
  */
@@ -226,8 +315,13 @@ export async function describeTaskDefinitions(
   options: DiscoveryOptions,
 ): Promise<{ described: Map<string, DescribedTaskDefinition>; failures: Map<string, Error> }> {
   const pace = options.pace ?? noPacing;
-  const queue = [...new Set(arns)];
   const described = new Map<string, DescribedTaskDefinition>();
+  const queue: string[] = [];
+  for (const arn of new Set(arns)) {
+    const cached = options.cache?.get(arn);
+    if (cached === undefined) queue.push(arn);
+    else described.set(arn, cached);
+  }
   const failures = new Map<string, Error>();
   const worker = async () => {
     for (let arn = queue.shift(); arn !== undefined; arn = queue.shift()) {
@@ -239,11 +333,15 @@ export async function describeTaskDefinitions(
           ),
         );
         if (result.taskDefinition === undefined)
-          throw new DiscoveryError(`DescribeTaskDefinition ${current} returned nothing`);
-        described.set(current, {
+          throw new DiscoveryError(`DescribeTaskDefinition ${current} returned nothing`, {
+            retryable: false,
+          });
+        const taskDefinition: DescribedTaskDefinition = {
           taskDefinition: result.taskDefinition,
           ...(result.tags && { tags: result.tags }),
-        });
+        };
+        described.set(current, taskDefinition);
+        options.cache?.remember(current, taskDefinition);
       } catch (error) {
         failures.set(current, error instanceof Error ? error : new Error(String(error)));
       }
@@ -251,6 +349,57 @@ export async function describeTaskDefinitions(
   };
   await Promise.all(Array.from({ length: ApiLimits.DESCRIBE_TASK_DEFINITION_CONCURRENCY }, worker));
   return { described, failures };
+}
+
+/** What {@link readTaskDefinitions} found. */
+export interface TaskDefinitionReads {
+  /** By revision ARN. */
+  readonly described: Map<string, DescribedTaskDefinition>;
+  /**
+   * Candidates whose task definition AWS refused to describe (deleted revision, no
+   * permission, …): left alone, logged (WARN) and counted, never a failure of the push.
+   */
+  readonly unreadable: readonly UnreadableService[];
+  /** Candidates whose read failed in a way a retry may fix (throttled, server error): failures. */
+  readonly failed: readonly FailedService[];
+}
+
+/**
+ * Reads the task definitions of the candidates (see {@link describeTaskDefinitions}).
+ * One broken service does not fail the push: a refused read makes its service
+ * unreadable — a WARN naming it, and `Metric.UNREADABLE_TASK_DEFINITIONS` — while a
+ * throttled or failed read stays a retryable failure.
+ */
+export async function readTaskDefinitions(
+  ecs: ECSClient,
+  candidates: readonly CandidateService[],
+  options: DiscoveryOptions & { readonly metrics?: DeployerMetrics },
+): Promise<TaskDefinitionReads> {
+  const { described, failures } = await describeTaskDefinitions(
+    ecs,
+    candidates.map((c) => c.taskDefinitionArn),
+    options,
+  );
+  const unreadable: UnreadableService[] = [];
+  const failed: FailedService[] = [];
+  for (const candidate of candidates) {
+    const failure = failures.get(candidate.taskDefinitionArn);
+    if (failure === undefined) continue;
+    const { cluster, service, taskDefinitionArn } = candidate;
+    if ((failure as { retryable?: unknown }).retryable === false) {
+      unreadable.push({ cluster, service, taskDefinitionArn, error: failure.message });
+      options.logger.warn("Task definition unreadable; service left alone", {
+        cluster,
+        ecsService: service,
+        taskDefinition: taskDefinitionArn,
+        error: failure.message,
+      });
+    } else {
+      failed.push({ cluster, service, error: failure.message, retryable: true });
+    }
+  }
+  options.metrics?.unreadableTaskDefinitions(unreadable);
+  return { described, unreadable, failed };
 }
 
 /**
