@@ -27,6 +27,72 @@ export const Throttle = {
   MAX_ATTEMPTS: 5,
 } as const;
 
+/** One ECS token bucket: its burst (capacity) and sustained refill per second. */
+export interface EcsBucket {
+  readonly burst: number;
+  readonly perSecond: number;
+}
+
+/**
+ * ECS's documented token buckets per account and region ("Request throttling for the
+ * Amazon ECS API"), shared by every caller; the deployer uses `QUOTA_SHARE` of each.
+ */
+export const EcsBuckets = {
+  TASK_DEFINITION_MODIFY: { burst: 20, perSecond: 1 },
+  TASK_DEFINITION_READ: { burst: 50, perSecond: 20 },
+  SERVICE_MODIFY: { burst: 50, perSecond: 5 },
+  SERVICE_READ: { burst: 100, perSecond: 20 },
+} as const satisfies Record<string, EcsBucket>;
+
+/** The bucket each ECS call of the deployer draws from (calls not listed are not paced). */
+export const ECS_BUCKET_OF_COMMAND: Readonly<Record<string, keyof typeof EcsBuckets>> = {
+  RegisterTaskDefinitionCommand: "TASK_DEFINITION_MODIFY",
+  DescribeTaskDefinitionCommand: "TASK_DEFINITION_READ",
+  ListTaskDefinitionsCommand: "TASK_DEFINITION_READ",
+  UpdateServiceCommand: "SERVICE_MODIFY",
+  DescribeServicesCommand: "SERVICE_READ",
+  ListServicesCommand: "SERVICE_READ",
+};
+
+/**
+ * How the pacer slows down when ECS throttles it anyway (another caller took the tokens):
+ * the rate is multiplied by `SLOWDOWN` on each throttled call, never below `MIN_FACTOR` of
+ * the share, and recovers by `RECOVERY_PER_CALL` of the share per accepted call.
+ */
+export const Pacing = {
+  SLOWDOWN: 0.5,
+  MIN_FACTOR: 1 / 16,
+  RECOVERY_PER_CALL: 0.02,
+} as const;
+
+/** Bounds of one work item on the rollout queue. */
+export const WorkItemLimits = {
+  /** Bytes of one message body (SQS allows 262,144; room for attributes and the batch). */
+  MAX_BODY_BYTES: 240_000,
+  /** Services per item: bounds the time one item takes (updates at the paced rate). */
+  MAX_SERVICES: 100,
+  /** SendMessageBatch takes at most 10 messages. */
+  SEND_BATCH: 10,
+  /** Revisions newer than the base that are looked at for an orphaned one. */
+  ORPHAN_LOOKUP_REVISIONS: 5,
+} as const;
+
+/**
+ * How the rollout handler hands an item back (ChangeMessageVisibility): a throttled item
+ * after `THROTTLED_BASE_SECONDS` doubled per receive, up to `MAX_SECONDS`; another retryable
+ * failure after `FAILED_BASE_SECONDS` doubled; a failure no retry can fix after
+ * `NOT_RETRYABLE_SECONDS`, so it reaches the DLQ quickly; an item not started, at once.
+ */
+export const Backoff = {
+  THROTTLED_BASE_SECONDS: 30,
+  FAILED_BASE_SECONDS: 10,
+  NOT_RETRYABLE_SECONDS: 1,
+  UNPROCESSED_SECONDS: 0,
+  MAX_SECONDS: 900,
+  /** Time kept free at the end of an invocation (ms): no item starts inside it. */
+  SAFETY_MARGIN_MS: 10_000,
+} as const;
+
 /** Deployment controllers this function can roll (others are skipped). */
 export const SUPPORTED_DEPLOYMENT_CONTROLLER = "ECS";
 
