@@ -21,9 +21,6 @@ import {
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { Throttle } from "../functions/ecr-deployer/constants.js";
-import { createHandler } from "../functions/ecr-deployer/deployer.js";
-import { defaultDependencies } from "../functions/ecr-deployer/index.js";
-import { createPacer } from "../functions/ecr-deployer/throttle.js";
 import { bundleFunction, ROOT } from "../scripts/bundle.js";
 import {
   addTaskDefinition,
@@ -39,6 +36,7 @@ import {
   silentLogger,
   throttlingError,
 } from "../scripts/fakes/ecr-deployer.js";
+import { throughQueue } from "../scripts/fakes/rollout-queue.js";
 import { coldLoad, report } from "./support.js";
 
 const CLUSTERS = 20;
@@ -130,15 +128,7 @@ async function runDeployer(revisions: number) {
   const fleet = buildFleet(revisions);
   serveFleet(ecsMock, ecrMock, fleet);
   const noSleep = async () => {};
-  const handler = createHandler(
-    defaultDependencies({
-      config: config(),
-      logger: silentLogger(),
-      sleep: noSleep,
-      registerPacer: createPacer(1, noSleep),
-      updatePacer: createPacer(5, noSleep),
-    }),
-  );
+  const handler = throughQueue({ config: config(), logger: silentLogger(), sleep: noSleep });
   const started = performance.now();
   const summary = await handler(pushEvent());
   const ms = performance.now() - started;
@@ -206,15 +196,11 @@ async function throttledRegistration(): Promise<boolean> {
     AWS_SECRET_ACCESS_KEY: "bench",
   });
   const noSleep = async () => {};
-  const handler = createHandler(
-    defaultDependencies({
-      config: config({ allowedClusters: ["cluster-0"] }),
-      logger: silentLogger(),
-      registerPacer: createPacer(1, noSleep),
-      updatePacer: createPacer(5, noSleep),
-      readPacer: createPacer(20, noSleep),
-    }),
-  );
+  const handler = throughQueue({
+    config: config({ allowedClusters: ["cluster-0"] }),
+    logger: silentLogger(),
+    sleep: noSleep,
+  });
   const started = performance.now();
   await handler(pushEvent()).catch(() => undefined);
   const seconds = (performance.now() - started) / 1000;

@@ -56,6 +56,19 @@ export function loadConfig(env: Env = process.env): DeployerConfig {
       `Environment variable ${EnvVar.IMAGE_PARAMETER_PATH} must be a parameter path such as "/ecs-deployments/images" (levels of letters, digits, "_", "." or "-", at most ${ParameterName.MAX_LEVELS - ParameterName.CONVENTION_LEVELS}, not starting with "aws" or "ssm"), got "${imageParameterPath}"`,
     );
   }
+  const rawShare = read.optional(EnvVar.QUOTA_SHARE);
+  const quotaShare = rawShare === undefined ? Defaults.QUOTA_SHARE : Number(rawShare);
+  if (!(Number.isFinite(quotaShare) && quotaShare > 0 && quotaShare <= 1)) {
+    throw new ConfigurationError(
+      `Environment variable ${EnvVar.QUOTA_SHARE} must be a number greater than 0 and at most 1 (the share of each ECS quota the deployer may use), got "${rawShare}"`,
+    );
+  }
+  const rolloutQueueUrl = read.optional(EnvVar.ROLLOUT_QUEUE_URL);
+  if (rolloutQueueUrl !== undefined && !/^https?:\/\/\S+$/.test(rolloutQueueUrl)) {
+    throw new ConfigurationError(
+      `Environment variable ${EnvVar.ROLLOUT_QUEUE_URL} must be the URL of the rollout queue (https://sqs.<region>.amazonaws.com/<account>/<name>.fifo), got "${rolloutQueueUrl}"`,
+    );
+  }
   return {
     allowedClusters,
     allowedRegions,
@@ -65,6 +78,8 @@ export function loadConfig(env: Env = process.env): DeployerConfig {
     dryRun: read.boolean(EnvVar.DRY_RUN, Defaults.DRY_RUN),
     publishImages: read.boolean(EnvVar.PUBLISH_IMAGES, Defaults.PUBLISH_IMAGES),
     imageParameterPath,
+    quotaShare,
+    ...(rolloutQueueUrl !== undefined && { rolloutQueueUrl }),
     serviceName: read.optional(PowertoolsEnvVar.SERVICE_NAME) ?? Defaults.SERVICE_NAME,
   };
 }

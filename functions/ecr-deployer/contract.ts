@@ -155,3 +155,15 @@ export const Metric = {
    */
   SERVICE_DIMENSION: "service",
 } as const;
+
+/**
+ * The tag the rollout puts on each revision it registers, valued with the work item's id,
+ * so that a redelivered item finds the revision an interrupted attempt registered and
+ * reuses it instead of registering another.
+ */
+export const RolloutItemTag = {
+  KEY: "ecs-deployments:rollout-item",
+} as const;
+
+/** The `kind` of a rollout work item's JSON body (how the CLI recognises one). */
+export const WORK_ITEM_KIND = "ecs-deployments/rollout-item";

@@ -1,16 +1,13 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { ECSClient } from "@aws-sdk/client-ecs";
-import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context } from "aws-lambda";
-import { applyPlan } from "./apply.js";
 import { IgnoreReason } from "./constants.js";
 import { describeTaskDefinitions, discoverServices, lookupPushTimes } from "./discovery.js";
 import { PartialFailureError } from "./errors.js";
 import { classifyEvent } from "./event.js";
-import { publicationsFor } from "./parameters.js";
 import { imagesToCompare, planDeployment } from "./plan.js";
-import { publishImages } from "./publish.js";
+import { messageOf, type WorkQueue, workItemsOf } from "./queue.js";
 import { eventKeys, logFields, plannedUpdates, summary } from "./summary.js";
 import type { Pacer } from "./throttle.js";
 import type {
@@ -18,40 +15,35 @@ import type {
   DeploymentPlan,
   DeploymentSummary,
   FailedService,
-  PublishedImage,
   PushedImage,
   PushTimes,
-  UpdatedService,
+  QueuedItem,
+  SkippedService,
 } from "./types.js";
 
-/** What the handler depends on; index.ts wires the real ones, tests pass their own. */
+/** What the push handler depends on; index.ts wires the real ones, tests pass their own. */
 export interface DeployerDependencies {
   readonly config: DeployerConfig;
   readonly ecsIn: (region: string) => ECSClient;
   readonly ecrIn: (region: string) => ECRClient;
-  /** Parameter Store of a region: where services that ask for it get their images published. */
-  readonly ssmIn: (region: string) => SSMClient;
   readonly logger: Logger;
-  /** Paces RegisterTaskDefinition (1/s). */
-  readonly registerPacer: Pacer;
-  /** Paces UpdateService (5/s). */
-  readonly updatePacer: Pacer;
-  /** Paces the Describe and List calls (20/s). */
+  /** Paces the Describe and List calls (the ECS clients may pace themselves instead). */
   readonly readPacer: Pacer;
-  /** Paces GetParameter and PutParameter (10/s). */
-  readonly parameterPacer: Pacer;
+  /** Where the work items go: the rollout queue. */
+  readonly queue: WorkQueue;
 }
 
 /** The Lambda handler of the ecr-deployer. */
 export type DeployerHandler = (event: unknown, context?: Context) => Promise<DeploymentSummary>;
 
 /**
- * Creates the Lambda handler for native `ECR Image Action` events: a tagged, successful
- * push rolls the ECS services that follow the repository and whose tag pattern matches.
+ * Creates the push handler for native `ECR Image Action` events: a tagged, successful
+ * push is planned against the ECS services that follow the repository and whose tag
+ * pattern matches, and one work item per new revision goes to the rollout queue.
  *
  * @throws {InvalidEventError} when the event is malformed (not retryable).
  * @throws {DiscoveryError} when services or task definitions cannot be read.
- * @throws {PartialFailureError} when some services could not be updated or published.
+ * @throws {PartialFailureError} when some services could not be planned; the others were queued.
  */
 export function createHandler(deps: DeployerDependencies): DeployerHandler {
   const { config, logger } = deps;
@@ -92,31 +84,34 @@ export function createHandler(deps: DeployerDependencies): DeployerHandler {
   };
 }
 
+/** What planning a push found. */
+export interface PushPlan {
+  readonly plan: DeploymentPlan;
+  readonly skipped: SkippedService[];
+  /** Services that could not be planned (their task definition could not be read, …). */
+  readonly failed: FailedService[];
+  readonly pushTimes: PushTimes;
+}
+
 /**
- * Rolls one push out: discovers the services that follow it, reads their task
- * definitions and the push times of what they run, plans, and (unless dry run) applies,
- * then publishes the images of the services that ask for it.
+ * Plans one push: discovers the services that follow it, reads their task definitions
+ * and the push times of what they run, decides the new revisions.
  *
  * @throws {DiscoveryError} when services cannot be listed or described.
- * @throws {PartialFailureError} when some services could not be updated or their images
- *   not published; the others were.
  */
-export async function deploy(
-  image: PushedImage,
-  deps: DeployerDependencies,
-): Promise<DeploymentSummary> {
+export async function planPush(image: PushedImage, deps: DeployerDependencies): Promise<PushPlan> {
   const { config, logger } = deps;
   const ecs = deps.ecsIn(image.region);
   const options = { logger, pace: () => deps.readPacer.wait() };
 
   const discovery = await discoverServices(ecs, config, image, options);
-  logger.info("Discovered services", {
+  logger.debug("Discovered services", {
     clusters: discovery.clustersScanned,
     services: discovery.servicesScanned,
     notOptedIn: discovery.notOptedIn,
     candidates: discovery.candidates.map((c) => `${c.cluster}/${c.service}`),
   });
-  for (const skip of discovery.skipped) logger.info("Service skipped", logFields(skip));
+  for (const skip of discovery.skipped) logger.debug("Service skipped", logFields(skip));
   for (const failure of discovery.failed) logger.error("Service not rolled", logFields(failure));
 
   const { described, failures } = await describeTaskDefinitions(
@@ -152,8 +147,26 @@ export async function deploy(
     pushTimes,
     pin: config.imagePin,
   });
-  for (const skip of plan.skipped) logger.info("Service skipped", logFields(skip));
-  const skipped = [...discovery.skipped, ...plan.skipped];
+  for (const skip of plan.skipped) logger.debug("Service skipped", logFields(skip));
+  return { plan, skipped: [...discovery.skipped, ...plan.skipped], failed: unreadable, pushTimes };
+}
+
+/**
+ * Plans one push and (unless dry run) puts its work items on the rollout queue: one per
+ * new revision, in the message group of the services' account and region, deduplicated by
+ * (pushed digest, base revision) so that a retried push within SQS's deduplication window
+ * adds nothing. The rollout function applies them.
+ *
+ * @throws {DiscoveryError} when services cannot be listed or described.
+ * @throws {QueueError} when the work items cannot be sent.
+ * @throws {PartialFailureError} when some services could not be planned; the others were queued.
+ */
+export async function deploy(
+  image: PushedImage,
+  deps: DeployerDependencies,
+): Promise<DeploymentSummary> {
+  const { config, logger } = deps;
+  const { plan, skipped, failed, pushTimes } = await planPush(image, deps);
 
   if (config.dryRun) {
     const planned = plannedUpdates(plan, config.imageParameterPath);
@@ -168,65 +181,41 @@ export async function deploy(
       status: "planned",
       image,
       skipped,
-      failed: unreadable,
+      failed,
       planned,
     });
   }
 
-  const applied = await applyPlan(plan, {
-    ecs,
-    logger,
-    registerPacer: deps.registerPacer,
-    updatePacer: deps.updatePacer,
-  });
-  const publishing = config.publishImages
-    ? await publish(image, plan, applied.updated, pushTimes, deps)
-    : { published: [], failed: [] };
-  const failed = [...unreadable, ...applied.failed, ...publishing.failed];
-  const result = summary(image.eventId, config, {
-    status: failed.length > 0 ? "partial-failure" : "deployed",
-    image,
-    skipped,
-    failed,
-    updated: applied.updated,
-    registered: applied.registered,
-    published: publishing.published,
-  });
-  logger.info("Deployment finished", {
-    updated: result.updated.length,
-    published: result.published.filter((p) => p.outcome === "written").length,
+  const items = workItemsOf(plan, image, pushTimes, { publishImages: config.publishImages });
+  await deps.queue.send(items.map(messageOf));
+  const queued: QueuedItem[] = items.map((item) => ({
+    itemId: item.itemId,
+    part: item.part,
+    action: item.action,
+    taskDefinition: item.baseTaskDefinition,
+    services: item.services.length,
+  }));
+  const result: DeploymentSummary = {
+    ...summary(image.eventId, config, {
+      status: failed.length > 0 ? "partial-failure" : "queued",
+      image,
+      skipped,
+      failed,
+    }),
+    queued,
+  };
+  logger.info("Push planned", {
+    workItems: items.length,
+    revisions: items.filter((i) => i.action === "register" && i.part === 0).length,
+    servicesToChange: plan.changes.reduce((n, c) => n + c.services.length, 0),
     skipped: skipped.length,
     failed: failed.length,
   });
   if (failed.length > 0) {
     throw new PartialFailureError(
-      `${failed.length} service(s) could not be updated or published: ${failed.map((f) => `${f.cluster}/${f.service} (${f.error})`).join("; ")}`,
+      `${failed.length} service(s) could not be planned: ${failed.map((f) => `${f.cluster}/${f.service} (${f.error})`).join("; ")}`,
       { failures: failed },
     );
   }
   return result;
-}
-
-/**
- * Publishes the images of the rolled services (and of those already on the push) that
- * ask for it; a service whose parameters cannot be named or written fails alone.
- */
-async function publish(
-  image: PushedImage,
-  plan: DeploymentPlan,
-  updated: readonly UpdatedService[],
-  pushTimes: PushTimes,
-  deps: DeployerDependencies,
-): Promise<{ published: PublishedImage[]; failed: FailedService[] }> {
-  const { publications, failed } = publicationsFor(plan, updated, deps.config.imageParameterPath);
-  for (const failure of failed)
-    deps.logger.error("Image could not be published", logFields(failure));
-  if (publications.length === 0) return { published: [], failed };
-  const written = await publishImages(publications, image, pushTimes, {
-    ssm: deps.ssmIn(image.region),
-    ecr: deps.ecrIn(image.region),
-    parameterPacer: deps.parameterPacer,
-    logger: deps.logger,
-  });
-  return { published: written.published, failed: [...failed, ...written.failed] };
 }

@@ -106,3 +106,24 @@ export function failureOf(error: unknown): { message: string; retryable: boolean
   const { name, message, retryable } = classifyAwsError(error);
   return { message: `${name}: ${message}`, retryable };
 }
+
+/** A rollout queue message is not a work item. Never retryable: the message is wrong. */
+export class InvalidWorkItemError extends DeployerError {
+  /** The work item field that failed (`services`), `body` for the whole message. */
+  public readonly field: string;
+  constructor(message: string, options?: ErrorOptions & { field?: string }) {
+    super(message, options);
+    this.name = "InvalidWorkItemError";
+    this.field = options?.field ?? "body";
+  }
+}
+
+/** Sending to or handing back on the rollout queue failed (after the SDK's retries). */
+export class QueueError extends DeployerError {
+  public override readonly retryable: boolean;
+  constructor(message: string, options?: AwsErrorOptions) {
+    super(message, options);
+    this.name = "QueueError";
+    this.retryable = options?.retryable ?? true;
+  }
+}

@@ -86,7 +86,8 @@ export async function publishImages(
         ...(outcome === "newer-kept" && current !== undefined && { kept: current }),
       };
       result.published.push(published);
-      deps.logger.info(
+      // DEBUG: at INFO the rollout logs one line per service changed, not per parameter.
+      deps.logger.debug(
         outcome === "newer-kept" ? "Parameter names a newer image; left alone" : "Published image",
         { cluster, ecsService: service, parameter, image: wanted, outcome, kept: published.kept },
       );

@@ -31,6 +31,10 @@ export interface DeployerConfig {
   readonly publishImages: boolean;
   /** The path the image parameters live under (`IMAGE_PARAMETER_PATH`). */
   readonly imageParameterPath: string;
+  /** Share (0 < share <= 1) of each ECS token bucket the deployer's calls may use (`QUOTA_SHARE`). */
+  readonly quotaShare: number;
+  /** The rollout queue (`ROLLOUT_QUEUE_URL`); required by both handlers, checked when they are created. */
+  readonly rolloutQueueUrl?: string;
 }
 
 /** A successful, tagged push of one image to a private ECR repository. */
@@ -134,6 +138,8 @@ export interface TaskDefinitionChange {
   readonly images: readonly ContainerImage[];
   /** The RegisterTaskDefinition input; undefined when the revision would be identical (tag pin). */
   readonly input?: RegisterTaskDefinitionCommandInput;
+  /** A revision an interrupted attempt registered for this change: moved to, not registered again. */
+  readonly reuse?: string;
   readonly services: readonly CandidateService[];
 }
 
@@ -194,7 +200,7 @@ export interface FailedService {
 /** What the handler returns. */
 export interface DeploymentSummary {
   readonly eventId: string;
-  readonly status: "ignored" | "planned" | "deployed" | "partial-failure";
+  readonly status: "ignored" | "planned" | "queued" | "deployed" | "partial-failure";
   readonly reason?: string;
   readonly dryRun: boolean;
   readonly repository?: string;
@@ -208,6 +214,77 @@ export interface DeploymentSummary {
   readonly published: readonly PublishedImage[];
   /** Dry run only: what would have been done. */
   readonly planned?: readonly PlannedUpdate[];
+  /** Push handler: the work items put on the rollout queue (one per new revision, or per part of one). */
+  readonly queued?: readonly QueuedItem[];
+}
+
+/** A work item the push handler put on the rollout queue. */
+export interface QueuedItem {
+  readonly itemId: string;
+  readonly part: number;
+  readonly action: WorkItemAction;
+  readonly taskDefinition: string;
+  readonly services: number;
+}
+
+/**
+ * What a work item asks of the rollout: register a new revision and move the services to
+ * it; redeploy the same revision (IMAGE_PIN=tag, the reference did not change); or only
+ * publish the images of services already on the pushed image.
+ */
+export type WorkItemAction = "register" | "redeploy" | "publish";
+
+/** A service of a work item: where it is and what it asked for at planning time. */
+export interface WorkItemService {
+  readonly cluster: string;
+  readonly service: string;
+  readonly serviceArn: string;
+  readonly pattern: string;
+  readonly patternSource: "tag" | "default";
+  readonly publishTo?: PublishTarget;
+}
+
+/**
+ * One unit of the fan-out, as the rollout queue carries it (JSON): one new revision of one
+ * task definition (or a part of its services), with everything the rollout needs to apply
+ * it without reading the task definition again.
+ */
+export interface WorkItem {
+  readonly kind: string;
+  readonly version: 1;
+  /** sha256 (hex) of the pushed digest and the base revision ARN; tags the registered revision. */
+  readonly itemId: string;
+  readonly part: number;
+  readonly parts: number;
+  readonly action: WorkItemAction;
+  readonly target: { readonly account: string; readonly region: string };
+  readonly image: PushedImage;
+  readonly baseTaskDefinition: string;
+  readonly family: string;
+  readonly containers: readonly ContainerChange[];
+  readonly images: readonly ContainerImage[];
+  /** The RegisterTaskDefinition input; absent when the item would be too large (the rollout re-reads the base). */
+  readonly register?: RegisterTaskDefinitionCommandInput;
+  readonly services: readonly WorkItemService[];
+  /** Push times of the images the plan compared, by `image-key.ts` key (ISO 8601). */
+  readonly pushTimes: Readonly<Record<string, string>>;
+}
+
+/** What the rollout did with one work item. */
+export interface ItemOutcome {
+  readonly itemId: string;
+  readonly part: number;
+  readonly updated: readonly UpdatedService[];
+  readonly registered: readonly string[];
+  /** The orphaned revision of an earlier attempt that was reused, if any. */
+  readonly reused?: string;
+  readonly skipped: readonly SkippedService[];
+  readonly failed: readonly FailedService[];
+  readonly published: readonly PublishedImage[];
+  /** Whether a failure was throttling (the item backs off longer). */
+  readonly throttled: boolean;
+  /** Whether the item stopped early because the invocation ran short of time. */
+  readonly cutShort: boolean;
 }
 
 /** One service update of a dry-run plan. */

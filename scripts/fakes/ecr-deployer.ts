@@ -126,6 +126,7 @@ export function config(overrides: Partial<DeployerConfig> = {}): DeployerConfig 
     serviceName: "ecr-deployer",
     publishImages: false,
     imageParameterPath: "/ecs-deployments/images",
+    quotaShare: 0.5,
     ...overrides,
   };
 }
@@ -307,14 +308,27 @@ export function serveFleet(
         ...(input.include?.includes("TAGS") && { tags: structuredClone(found.tags ?? []) }),
       };
     });
-  ecs.on(ListTaskDefinitionsCommand).callsFake((input: { nextToken?: string; status?: string }) => {
-    throwFault(fleet, "ListTaskDefinitions", input);
-    const arns = [...fleet.taskDefinitions.values()]
-      .filter((t) => (t.taskDefinition.status ?? "ACTIVE") === (input.status ?? "ACTIVE"))
-      .map((t) => t.taskDefinition.taskDefinitionArn as string);
-    const p = page(arns, input.nextToken, 100);
-    return { taskDefinitionArns: p.items, nextToken: p.nextToken };
-  });
+  ecs
+    .on(ListTaskDefinitionsCommand)
+    .callsFake(
+      (input: { nextToken?: string; status?: string; familyPrefix?: string; sort?: string }) => {
+        throwFault(fleet, "ListTaskDefinitions", input);
+        const arns = [...fleet.taskDefinitions.values()]
+          .filter((t) => (t.taskDefinition.status ?? "ACTIVE") === (input.status ?? "ACTIVE"))
+          .filter(
+            (t) =>
+              input.familyPrefix === undefined || t.taskDefinition.family === input.familyPrefix,
+          )
+          .sort(
+            (a, b) =>
+              ((a.taskDefinition.revision ?? 0) - (b.taskDefinition.revision ?? 0)) *
+              (input.sort === "DESC" ? -1 : 1),
+          )
+          .map((t) => t.taskDefinition.taskDefinitionArn as string);
+        const p = page(arns, input.nextToken, 100);
+        return { taskDefinitionArns: p.items, nextToken: p.nextToken };
+      },
+    );
   ecs.on(RegisterTaskDefinitionCommand).callsFake((input: RegisterTaskDefinitionCommandInput) => {
     throwFault(fleet, "RegisterTaskDefinition", input);
     const family = input.family as string;

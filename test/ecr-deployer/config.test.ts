@@ -12,6 +12,8 @@ const VARIABLES = [
   "POWERTOOLS_SERVICE_NAME",
   "PUBLISH_IMAGES",
   "IMAGE_PARAMETER_PATH",
+  "QUOTA_SHARE",
+  "ROLLOUT_QUEUE_URL",
 ];
 
 describe("loadConfig", () => {
@@ -36,6 +38,7 @@ describe("loadConfig", () => {
       serviceName: "ecr-deployer",
       publishImages: false,
       imageParameterPath: "/ecs-deployments/images",
+      quotaShare: 0.5,
     });
   });
 
@@ -50,6 +53,11 @@ describe("loadConfig", () => {
     vi.stubEnv("POWERTOOLS_SERVICE_NAME", "platform-ecr-deployer");
     vi.stubEnv("PUBLISH_IMAGES", "true");
     vi.stubEnv("IMAGE_PARAMETER_PATH", "/platform/images");
+    vi.stubEnv("QUOTA_SHARE", "0.25");
+    vi.stubEnv(
+      "ROLLOUT_QUEUE_URL",
+      "https://sqs.eu-west-1.amazonaws.com/123456789012/ecr-deployer-rollout.fifo",
+    );
 
     // Act
     const config = loadConfig();
@@ -65,6 +73,8 @@ describe("loadConfig", () => {
       serviceName: "platform-ecr-deployer",
       publishImages: true,
       imageParameterPath: "/platform/images",
+      quotaShare: 0.25,
+      rolloutQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/ecr-deployer-rollout.fifo",
     });
   });
 
@@ -76,6 +86,10 @@ describe("loadConfig", () => {
     ["DEFAULT_TAG_PATTERN", "v[0-9]", /DEFAULT_TAG_PATTERN/],
     ["OPT_IN_TAG_KEY", "aws:follow", /OPT_IN_TAG_KEY/],
     ["PUBLISH_IMAGES", "on", /PUBLISH_IMAGES must be one of true, false/],
+    ["QUOTA_SHARE", "0", /QUOTA_SHARE must be a number greater than 0 and at most 1/],
+    ["QUOTA_SHARE", "1.5", /QUOTA_SHARE must be a number greater than 0 and at most 1/],
+    ["QUOTA_SHARE", "half", /QUOTA_SHARE must be a number greater than 0 and at most 1/],
+    ["ROLLOUT_QUEUE_URL", "ecr-deployer-rollout.fifo", /ROLLOUT_QUEUE_URL must be the URL/],
     ["IMAGE_PARAMETER_PATH", "platform/images", /IMAGE_PARAMETER_PATH must be a parameter path/],
     ["IMAGE_PARAMETER_PATH", "/platform/images/", /IMAGE_PARAMETER_PATH/],
     ["IMAGE_PARAMETER_PATH", "/platform images", /IMAGE_PARAMETER_PATH/],

@@ -8,6 +8,7 @@ import {
   ECSClient,
   ListClustersCommand,
   ListServicesCommand,
+  ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
@@ -16,8 +17,13 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createHandler } from "../../functions/ecr-deployer/deployer.js";
 import { InvalidEventError, PartialFailureError } from "../../functions/ecr-deployer/errors.js";
-import { defaultDependencies } from "../../functions/ecr-deployer/index.js";
+import {
+  defaultDependencies,
+  defaultRolloutDependencies,
+} from "../../functions/ecr-deployer/index.js";
+import { rollOutBatch } from "../../functions/ecr-deployer/rollout.js";
 import type { DeployerConfig } from "../../functions/ecr-deployer/types.js";
+import { capturingQueue, pushThroughQueue, sqsEventOf } from "../../scripts/fakes/rollout-queue.js";
 import {
   addTaskDefinition,
   config,
@@ -37,8 +43,17 @@ const FOLLOW = "ecs-deployments:follow";
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ecr");
 const sleep = vi.fn(async (_ms: number) => {});
 
+/**
+ * The push handler and the rollout behind it, through an in-memory queue: what one push
+ * does to the fleet, as a summary (see `pushThroughQueue`).
+ */
 function handlerWith(overrides: Partial<DeployerConfig> = {}, logger: Logger = silentLogger()) {
-  return createHandler(defaultDependencies({ config: config(overrides), logger, sleep }));
+  const queue = capturingQueue();
+  const push = createHandler(
+    defaultDependencies({ config: config(overrides), logger, sleep, queue }),
+  );
+  const rollout = defaultRolloutDependencies({ config: config(overrides), logger, sleep, queue });
+  return async (event: unknown) => (await pushThroughQueue(push, queue, rollout, event)).summary;
 }
 
 function writes(): number {
@@ -54,6 +69,7 @@ function reads(): number {
     ecsMock.commandCalls(ListServicesCommand).length +
     ecsMock.commandCalls(DescribeServicesCommand).length +
     ecsMock.commandCalls(DescribeTaskDefinitionCommand).length +
+    ecsMock.commandCalls(ListTaskDefinitionsCommand).length +
     ecrMock.commandCalls(DescribeImagesCommand).length
   );
 }
@@ -115,7 +131,11 @@ describe("handler", () => {
       `${REGISTRY}/team/app:v2@${digest("b")}`,
       `${REGISTRY}/team/proxy:1.0`,
     ]);
-    expect(input?.tags).toEqual([{ key: "owner", value: "team" }]);
+    // The user's tags survive; the item tag lets a redelivered item find this revision.
+    expect(input?.tags).toEqual([
+      { key: "owner", value: "team" },
+      { key: "ecs-deployments:rollout-item", value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([
       {
         cluster: "prod",
@@ -493,8 +513,8 @@ describe("handler", () => {
       const fleet = standardFleet();
       fleet.services[0] = { ...(fleet.services[0] as FakeFleet["services"][number]), controller };
       serveFleet(ecsMock, ecrMock, fleet);
-      const logger = new Logger({ serviceName: "test", logLevel: "INFO" });
-      const info = vi.spyOn(logger, "info").mockImplementation(() => {});
+      const logger = new Logger({ serviceName: "test", logLevel: "DEBUG" });
+      const debug = vi.spyOn(logger, "debug").mockImplementation(() => {});
 
       // Act
       const summary = await handlerWith({}, logger)(pushEvent());
@@ -508,7 +528,8 @@ describe("handler", () => {
           detail: expect.stringContaining(controller),
         }),
       ]);
-      expect(info).toHaveBeenCalledWith(
+      // Skips are DEBUG: at INFO a push logs one summary line plus one per service changed.
+      expect(debug).toHaveBeenCalledWith(
         "Service skipped",
         expect.objectContaining({ ecsService: "web", reason: "unsupported-deployment-controller" }),
       );
@@ -620,55 +641,6 @@ describe("handler", () => {
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
   });
 
-  it("paces RegisterTaskDefinition to one call per second", async () => {
-    // Prepare
-    const fleet = standardFleet();
-    for (const family of ["b", "c", "d"]) {
-      const td = addTaskDefinition(fleet, family, 1, [
-        { name: "app", image: `${REGISTRY}/team/app:v1` },
-      ]);
-      fleet.services.push({
-        cluster: "prod",
-        name: family,
-        taskDefinition: td,
-        tags: { [FOLLOW]: "v*" },
-      });
-    }
-    serveFleet(ecsMock, ecrMock, fleet);
-    const waits: number[] = [];
-    let clock = 0;
-    const pacedSleep = async (ms: number) => {
-      waits.push(ms);
-      clock += ms;
-    };
-    const { createPacer } = await import("../../functions/ecr-deployer/throttle.js");
-    const handler = createHandler(
-      defaultDependencies({
-        config: config(),
-        logger: silentLogger(),
-        sleep: pacedSleep,
-        registerPacer: createPacer(1, pacedSleep, () => clock),
-        updatePacer: createPacer(
-          5,
-          async () => {},
-          () => clock,
-        ),
-        readPacer: createPacer(
-          20,
-          async () => {},
-          () => clock,
-        ),
-      }),
-    );
-
-    // Act
-    await handler(pushEvent());
-
-    // Assess
-    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(4);
-    expect(waits).toEqual([1000, 1000, 1000]);
-  });
-
   it("returns a no-op result without AWS calls when the event comes from a region that is not allowed", async () => {
     // Prepare
     serveFleet(ecsMock, ecrMock, standardFleet());
@@ -769,15 +741,29 @@ describe("handler", () => {
       }
     }
     serveFleet(ecsMock, ecrMock, fleet);
+    const queue = capturingQueue();
+    const push = createHandler(
+      defaultDependencies({ config: config(), logger: silentLogger(), sleep, queue }),
+    );
+    const rollout = defaultRolloutDependencies({
+      config: config(),
+      logger: silentLogger(),
+      sleep,
+      queue,
+    });
 
     // Act
-    const summary = await handlerWith()(pushEvent());
+    await push(pushEvent());
+    const pushReads = reads();
+    const { outcomes } = await rollOutBatch(sqsEventOf(queue.messages), undefined, rollout);
 
     // Assess
     const services = fleet.services.length;
-    expect(summary.updated).toHaveLength(10);
+    expect(outcomes.flatMap((o) => o.updated)).toHaveLength(10);
     expect(ecsMock.commandCalls(ListServicesCommand)).toHaveLength(1 + 3 * 2);
-    expect(reads()).toBeLessThanOrEqual(fleet.clusters.length + Math.ceil(services / 10) + 1 + 5);
+    expect(pushReads).toBeLessThanOrEqual(fleet.clusters.length + Math.ceil(services / 10) + 1 + 5);
+    // The rollout re-reads its 10 services (one DescribeServices per cluster here) and lists the family once.
+    expect(reads() - pushReads).toBe(4 + 1);
   });
 
   it("writes eventId, repository, tag and digest on every log line", async () => {

@@ -9,9 +9,16 @@ import {
   RegisterTaskDefinitionCommand,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REGISTERABLE_FIELDS } from "../../functions/ecr-deployer/task-definition.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
+import {
+  createRolloutQueue,
+  deliverAll,
+  type RolloutQueue,
+  type SqsHandler,
+} from "../../scripts/fakes/sqs-event-source.js";
 import {
   ecrPushEvent,
   fakeImageManifest,
@@ -40,6 +47,20 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
   let ecs: ECSClient;
   let ecr: ECRClient;
   let handler: (event: unknown) => Promise<DeploymentSummary>;
+  let rolloutHandler: SqsHandler;
+  let sqs: SQSClient;
+  let queue: RolloutQueue;
+  /** The push handler, then the rollout of what it queued, as the event source mapping delivers it. */
+  const deploy = async (pushEvent: unknown) => {
+    const summary = await handler(pushEvent);
+    const stats = await deliverAll({
+      sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      handler: rolloutHandler,
+    });
+    return { summary, stats };
+  };
   let originalArn: string;
   let pushedDigest: string;
   let event: Record<string, unknown>;
@@ -53,6 +74,9 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
     vi.stubEnv("DEFAULT_TAG_PATTERN", "");
     vi.stubEnv("IMAGE_PIN", "tag-and-digest");
     vi.stubEnv("DRY_RUN", "false");
+    sqs = new SQSClient({ region: REGION });
+    queue = await createRolloutQueue(sqs);
+    vi.stubEnv("ROLLOUT_QUEUE_URL", queue.url);
     ecs = new ECSClient({ region: REGION });
     ecr = new ECRClient({ region: REGION });
 
@@ -138,7 +162,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
       id: "5f4e3d2c-1b0a-4f9e-8d7c-6b5a4f3e2d1c",
     });
     vi.resetModules();
-    ({ handler } = await import("../../functions/ecr-deployer/index.js"));
+    ({ handler, rolloutHandler } = await import("../../functions/ecr-deployer/index.js"));
   });
 
   afterAll(async () => {
@@ -163,10 +187,14 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
     );
 
     // Act
-    const summary = await handler(event);
+    const { summary, stats } = await deploy(event);
 
     // Assess
-    expect(summary.updated.map((u) => u.service)).toEqual(["web"]);
+    expect(summary).toMatchObject({
+      status: "queued",
+      queued: [expect.objectContaining({ action: "register", services: 1 })],
+    });
+    expect(stats).toMatchObject({ messagesDeleted: 1, itemFailures: 0, failed: 0, timedOut: 0 });
     const newArn = await serviceTaskDefinition("web");
     expect(newArn).not.toBe(originalArn);
     const after = await ecs.send(
@@ -180,7 +208,11 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
       (c) => (c.name === "app" ? { ...c, image: `${IMAGE}:v2@${pushedDigest}` } : c),
     );
     expect(registerable(after.taskDefinition as TaskDefinition)).toEqual(expected);
-    expect(after.tags).toEqual(before.tags);
+    // The user's tags survive; the item tag marks the revision as this push's.
+    expect(after.tags).toEqual([
+      ...(before.tags ?? []),
+      { key: "ecs-deployments:rollout-item", value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
   });
 
   it("leaves the service that did not opt in on its task definition", async () => {
@@ -196,12 +228,12 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
     const revisionsBefore = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "web" }));
 
     // Act
-    const summary = await handler(event);
+    const { summary, stats } = await deploy(event);
 
     // Assess
     const revisionsAfter = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "web" }));
-    expect(summary.registeredTaskDefinitions).toEqual([]);
-    expect(summary.updated).toEqual([]);
+    expect(summary.queued).toEqual([]);
+    expect(stats.messagesReceived).toBe(0);
     expect(summary.skipped).toEqual([
       expect.objectContaining({ service: "web", reason: "already-on-pushed-image" }),
     ]);

@@ -11,10 +11,9 @@ import {
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../functions/ecr-deployer/config.js";
-import { createHandler } from "../../functions/ecr-deployer/deployer.js";
 import { PartialFailureError } from "../../functions/ecr-deployer/errors.js";
-import { defaultDependencies } from "../../functions/ecr-deployer/index.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
+import { throughQueue } from "../../scripts/fakes/rollout-queue.js";
 import {
   ecrPushEvent,
   fakeImageManifest,
@@ -50,18 +49,17 @@ describe.skipIf(!motoAvailable())("ecr-deployer publishing images against moto_s
       IMAGE_PARAMETER_PATH: PATH,
       DRY_RUN: String(options.dryRun ?? false),
     });
-    return createHandler(
-      defaultDependencies({
-        config,
-        logger: new Logger({ serviceName: "publish-integration", logLevel: "SILENT" }),
-        sleep: noSleep,
-        ...(credentials && {
-          ecsIn: (region: string) => new ECSClient({ region, credentials }),
-          ecrIn: (region: string) => new ECRClient({ region, credentials }),
-          ssmIn: (region: string) => new SSMClient({ region, credentials }),
-        }),
+    // Push and rollout through an in-memory queue (the SQS path is in integration.test.ts).
+    return throughQueue({
+      config,
+      logger: new Logger({ serviceName: "publish-integration", logLevel: "SILENT" }),
+      sleep: noSleep,
+      ...(credentials && {
+        ecsIn: (region: string) => new ECSClient({ region, credentials }),
+        ecrIn: (region: string) => new ECRClient({ region, credentials }),
+        ssmIn: (region: string) => new SSMClient({ region, credentials }),
       }),
-    );
+    });
   }
 
   /** Pushes `tag` to the repository and returns its push event (`time`: the event's). */

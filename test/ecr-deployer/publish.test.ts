@@ -9,10 +9,9 @@ import {
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { createHandler } from "../../functions/ecr-deployer/deployer.js";
 import { PartialFailureError } from "../../functions/ecr-deployer/errors.js";
-import { defaultDependencies } from "../../functions/ecr-deployer/index.js";
 import type { DeployerConfig, DeploymentSummary } from "../../functions/ecr-deployer/types.js";
+import { throughQueue } from "../../scripts/fakes/rollout-queue.js";
 import {
   addTaskDefinition,
   config,
@@ -40,13 +39,11 @@ const V3 = `${REGISTRY}/team/app:v3@${digest("c")}`;
 let calls: string[];
 
 function handlerWith(overrides: Partial<DeployerConfig> = {}) {
-  return createHandler(
-    defaultDependencies({
-      config: config({ publishImages: true, imageParameterPath: PATH, ...overrides }),
-      logger: silentLogger(),
-      sleep,
-    }),
-  );
+  return throughQueue({
+    config: config({ publishImages: true, imageParameterPath: PATH, ...overrides }),
+    logger: silentLogger(),
+    sleep,
+  });
 }
 
 /**

@@ -1,12 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Throttle } from "../../functions/ecr-deployer/constants.js";
-import { createHandler } from "../../functions/ecr-deployer/deployer.js";
 import { DiscoveryError, PartialFailureError } from "../../functions/ecr-deployer/errors.js";
-import { defaultDependencies } from "../../functions/ecr-deployer/index.js";
-import { createPacer } from "../../functions/ecr-deployer/throttle.js";
 import type { DeployerConfig } from "../../functions/ecr-deployer/types.js";
 import type { AwsJsonEndpoint } from "../../scripts/fakes/aws-json-endpoint.js";
+import { throughQueue } from "../../scripts/fakes/rollout-queue.js";
 import {
   addTaskDefinition,
   config,
@@ -53,16 +51,12 @@ function fleetWithOneFollower(): FakeFleet {
 }
 
 function handlerWith(overrides: Partial<DeployerConfig> = {}) {
-  return createHandler(
-    defaultDependencies({
-      config: config(overrides),
-      logger: new Logger({ serviceName: "retry-test", logLevel: "SILENT" }),
-      retryTiming: noWaiting,
-      registerPacer: createPacer(1, noWait),
-      updatePacer: createPacer(5, noWait),
-      readPacer: createPacer(20, noWait),
-    }),
-  );
+  return throughQueue({
+    config: config(overrides),
+    logger: new Logger({ serviceName: "retry-test", logLevel: "SILENT" }),
+    retryTiming: noWaiting,
+    sleep: noWait,
+  });
 }
 
 describe("retries of the deployer's AWS calls", () => {
@@ -191,7 +185,8 @@ describe("retries of the deployer's AWS calls", () => {
 
     // Assess
     expect(summary.updated).toHaveLength(1);
-    expect(server.count("DescribeServices")).toBe(2);
+    // Push: one throttled and one accepted; the rollout re-reads the service once.
+    expect(server.count("DescribeServices")).toBe(3);
     expect(server.count("RegisterTaskDefinition")).toBe(2);
     expect(server.count("UpdateService")).toBe(3);
     expect(fleet.services[0]?.taskDefinition).toMatch(/app:2$/);
