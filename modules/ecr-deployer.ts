@@ -1,7 +1,18 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/ecr-deployer/contract.js";
+import {
+  Defaults,
+  EnvVar,
+  Handler,
+  Metric,
+  NAME_SUFFIX,
+  ROLLOUT_SUFFIX,
+} from "../functions/ecr-deployer/contract.js";
 import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
   commonFunctionProps,
@@ -9,13 +20,15 @@ import {
   type FunctionCommonProps,
   type LambdaCode,
 } from "./event-driven-function.js";
+import { FifoQueueFunction } from "./fifo-queue-function.js";
+import { firstOccurrence } from "./function-parts.js";
 import { deployerEventPattern } from "./patterns.js";
 import { addressOf, both, countOf, isEmpty, listExpr, not, type Toggle } from "./terraform.js";
 import { checkEcrDeployerProps } from "./validation.js";
 
 /**
- * The deployer's reserved concurrency when nothing is said: 1 keeps two pushes from
- * racing to register revisions of the same task definition.
+ * The push function's reserved concurrency when nothing is said: 1 plans one push at a
+ * time. (The rollout queue applies the items of one account and region in order anyway.)
  */
 export const DEFAULT_RESERVED_CONCURRENCY = 1;
 /** The function name when none is given. */
@@ -73,11 +86,45 @@ export interface EcrDeployerProps extends FunctionCommonProps {
    */
   readonly passableRoleArns?: string[];
   /**
-   * Reserved concurrency; 1 keeps two pushes from racing on the same task definition.
-   * -1 means unreserved (for accounts whose concurrency quota is too small to reserve).
+   * The push function's reserved concurrency; 1 plans one push at a time. -1 means
+   * unreserved (for accounts whose concurrency quota is too small to reserve).
    * @default 1
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * The share (greater than 0, at most 1) of each ECS token bucket of an account and
+   * region that the deployer's calls may use; the rest is left to other callers.
+   * @default 0.5
+   */
+  readonly quotaShare?: number;
+  /**
+   * The rollout function's timeout in seconds (60–900); the rollout queue's visibility
+   * timeout is six times it.
+   * @default 300
+   */
+  readonly rolloutTimeout?: number;
+  /**
+   * Most rollout items one invocation of the rollout function gets (1–10).
+   * @default 10
+   */
+  readonly rolloutBatchSize?: number;
+  /**
+   * Most concurrent invocations of the rollout function (2–1000). Items of one account and
+   * region are applied one batch at a time whatever this says.
+   * @default 10
+   */
+  readonly rolloutMaximumConcurrency?: number;
+  /**
+   * Receives of a rollout item before it moves to the rollout DLQ (1–1000); a throttled
+   * attempt counts too.
+   * @default 10
+   */
+  readonly rolloutMaxReceiveCount?: number;
+  /**
+   * Age in seconds of the oldest waiting rollout item above which its alarm fires.
+   * @default 3600
+   */
+  readonly rolloutAgeAlarmSeconds?: number;
   /** Regions where the deployer may act. */
   readonly regions: string[];
   /** Account that runs the services. */
@@ -90,10 +137,17 @@ export interface EcrDeployerProps extends FunctionCommonProps {
  * The ECR deployer: when a tagged image is pushed to ECR, the ECS services that opted in
  * to follow that repository and tag pattern roll to it (a new task-definition revision
  * that differs only in the image, then UpdateService).
+ *
+ * Two functions from one package: the push function (triggered by the push) finds the
+ * services and plans, then puts one item per new revision on the rollout queue, a FIFO
+ * queue with one message group per account and region; the rollout function consumes it,
+ * registers and updates. Only the rollout function may change anything.
  */
 export class EcrDeployer extends Construct {
-  /** The deployer function and its supporting resources. */
+  /** The push function and its supporting resources. */
   public readonly function: EventDrivenFunction;
+  /** The rollout function, its queue and DLQ. */
+  public readonly rollout: FifoQueueFunction;
 
   constructor(scope: Construct, id: string, props: EcrDeployerProps) {
     super(scope, id);
@@ -150,53 +204,65 @@ export class EcrDeployer extends Construct {
       ],
     });
 
-    this.function = new EventDrivenFunction(this, "Default", {
+    const servicesInAllowedClusters = Fn.formatlist("arn:%s:ecs:%s:%s:service/*", [
+      p,
+      props.regions,
+      account,
+    ]);
+    const inAllowedClusters = [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }];
+    const comparePushTimes: DataAwsIamPolicyDocumentStatement = {
+      sid: "ComparePushTimesInOwnRepositories",
+      actions: ["ecr:DescribeImages"],
+      resources: Fn.formatlist("arn:%s:ecr:%s:%s:repository/*", [p, props.regions, account]),
+    };
+    const quotaShare = props.quotaShare ?? Defaults.QUOTA_SHARE;
+    // Both functions get the same settings; each reads what it needs.
+    const environment = {
+      [EnvVar.ALLOWED_CLUSTERS]: Fn.join(",", clusters),
+      [EnvVar.ALLOWED_REGIONS]: Fn.join(",", props.regions),
+      [EnvVar.OPT_IN_TAG_KEY]: props.optInTagKey ?? Defaults.OPT_IN_TAG_KEY,
+      [EnvVar.DEFAULT_TAG_PATTERN]: props.defaultTagPattern ?? Defaults.DEFAULT_TAG_PATTERN,
+      [EnvVar.IMAGE_PIN]: props.imagePin ?? Defaults.IMAGE_PIN,
+      [EnvVar.DRY_RUN]: toggleText(dryRun),
+      [EnvVar.PUBLISH_IMAGES]: toggleText(publishImages),
+      [EnvVar.IMAGE_PARAMETER_PATH]: parameterPath,
+      [EnvVar.QUOTA_SHARE]: Token.isUnresolved(quotaShare)
+        ? Token.asString(Fn.tostring(quotaShare))
+        : String(quotaShare),
+      [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+    };
+    const common = commonFunctionProps(props);
+
+    const rolloutName = `${name}${ROLLOUT_SUFFIX}`;
+    this.rollout = new FifoQueueFunction(this, "rollout", {
       enabled,
-      functionName: name,
-      description: "Rolls images pushed to ECR out to the ECS services that follow the repository.",
+      functionName: rolloutName,
+      description:
+        "Registers the revisions the ECR deployer planned and updates the services to them.",
       code: props.code,
-      environment: {
-        [EnvVar.ALLOWED_CLUSTERS]: Fn.join(",", clusters),
-        [EnvVar.ALLOWED_REGIONS]: Fn.join(",", props.regions),
-        [EnvVar.OPT_IN_TAG_KEY]: props.optInTagKey ?? Defaults.OPT_IN_TAG_KEY,
-        [EnvVar.DEFAULT_TAG_PATTERN]: props.defaultTagPattern ?? Defaults.DEFAULT_TAG_PATTERN,
-        [EnvVar.IMAGE_PIN]: props.imagePin ?? Defaults.IMAGE_PIN,
-        [EnvVar.DRY_RUN]:
-          typeof dryRun === "boolean" ? String(dryRun) : Token.asString(Fn.tostring(dryRun)),
-        [EnvVar.PUBLISH_IMAGES]:
-          typeof publishImages === "boolean"
-            ? String(publishImages)
-            : Token.asString(Fn.tostring(publishImages)),
-        [EnvVar.IMAGE_PARAMETER_PATH]: parameterPath,
-        [PowertoolsEnvVar.SERVICE_NAME]: name,
-        [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
-      },
-      eventPattern: deployerEventPattern(),
-      ruleDescription: "Successful tagged pushes to ECR",
-      reservedConcurrentExecutions:
-        props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
-      timeout: 300,
+      handler: Handler.ROLLOUT,
+      environment: { ...environment, [PowertoolsEnvVar.SERVICE_NAME]: rolloutName },
+      queueUrlVariable: EnvVar.ROLLOUT_QUEUE_URL,
+      timeout: props.rolloutTimeout,
+      batchSize: props.rolloutBatchSize,
+      maximumConcurrency: props.rolloutMaximumConcurrency,
+      maxReceiveCount: props.rolloutMaxReceiveCount,
+      ageAlarmSeconds: props.rolloutAgeAlarmSeconds,
       statements: [
-        {
-          sid: "ListCallsHaveNoResourceType",
-          actions: ["ecs:ListClusters"],
-          resources: ["*"],
-        },
-        {
-          sid: "ListServicesHasNoResourceTypeScopedByCluster",
-          actions: ["ecs:ListServices"],
-          resources: ["*"],
-          condition: [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }],
-        },
         {
           sid: "ReadAndUpdateServicesInAllowedClustersAndRegions",
           actions: ["ecs:DescribeServices", "ecs:UpdateService"],
-          resources: Fn.formatlist("arn:%s:ecs:%s:%s:service/*", [p, props.regions, account]),
-          condition: [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }],
+          resources: servicesInAllowedClusters,
+          condition: inAllowedClusters,
         },
         {
+          // ListTaskDefinitions finds a revision an interrupted attempt registered already.
           sid: "TaskDefinitionCallsHaveNoResourceType",
-          actions: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
+          actions: [
+            "ecs:DescribeTaskDefinition",
+            "ecs:ListTaskDefinitions",
+            "ecs:RegisterTaskDefinition",
+          ],
           resources: ["*"],
         },
         {
@@ -215,16 +281,86 @@ export class EcrDeployer extends Construct {
             },
           ],
         },
-        {
-          sid: "ComparePushTimesInOwnRepositories",
-          actions: ["ecr:DescribeImages"],
-          resources: Fn.formatlist("arn:%s:ecr:%s:%s:repository/*", [p, props.regions, account]),
-        },
+        comparePushTimes,
       ],
       sourcePolicyDocuments: listExpr(
         `concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`,
       ),
-      ...commonFunctionProps(props),
+      kmsKeyArn: common.kmsKeyArn,
+      logRetentionInDays: common.logRetentionInDays,
+      alarms: common.alarms,
+      alarmActions: common.alarmActions,
+      tags: common.tags,
+    });
+
+    this.function = new EventDrivenFunction(this, "Default", {
+      enabled,
+      functionName: name,
+      description:
+        "Plans the rollout of images pushed to ECR to the ECS services that follow the repository.",
+      code: props.code,
+      environment: {
+        ...environment,
+        [EnvVar.ROLLOUT_QUEUE_URL]: this.rollout.queueUrl,
+        [PowertoolsEnvVar.SERVICE_NAME]: name,
+      },
+      eventPattern: deployerEventPattern(),
+      ruleDescription: "Successful tagged pushes to ECR",
+      reservedConcurrentExecutions:
+        props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
+      timeout: 300,
+      // It only reads and plans: registering, updating and publishing are the rollout's.
+      statements: [
+        {
+          sid: "ListCallsHaveNoResourceType",
+          actions: ["ecs:ListClusters"],
+          resources: ["*"],
+        },
+        {
+          sid: "ListServicesHasNoResourceTypeScopedByCluster",
+          actions: ["ecs:ListServices"],
+          resources: ["*"],
+          condition: inAllowedClusters,
+        },
+        {
+          sid: "ReadServicesInAllowedClustersAndRegions",
+          actions: ["ecs:DescribeServices"],
+          resources: servicesInAllowedClusters,
+          condition: inAllowedClusters,
+        },
+        {
+          sid: "DescribeTaskDefinitionHasNoResourceType",
+          actions: ["ecs:DescribeTaskDefinition"],
+          resources: ["*"],
+        },
+        comparePushTimes,
+        {
+          sid: "SendRolloutItemsToOwnQueue",
+          actions: ["sqs:SendMessage"],
+          resources: [this.rollout.queueArn],
+        },
+      ],
+      ...common,
+    });
+
+    // A service whose task definition cannot be read is skipped and counted, not failed.
+    new CloudwatchMetricAlarm(this, "unreadable_task_definitions_alarm", {
+      ...firstOccurrence(
+        countOf(both(enabled, props.alarms ?? false)),
+        props.alarmActions,
+        common.tags ?? {},
+      ),
+      alarmName: `${name}-unreadable-task-definitions`,
+      alarmDescription: `${name} could not read the task definition of an opted-in service in 5 minutes and skipped the service; its log names it (or run ecs-deployments doctor).`,
+      namespace: Metric.NAMESPACE,
+      metricName: Metric.UNREADABLE_TASK_DEFINITIONS,
+      dimensions: { [Metric.SERVICE_DIMENSION]: this.function.functionName },
+      statistic: "Sum",
     });
   }
+}
+
+/** A toggle as the text of an environment variable: `true` or `false`. */
+function toggleText(toggle: Toggle): string {
+  return typeof toggle === "boolean" ? String(toggle) : Token.asString(Fn.tostring(toggle));
 }

@@ -86,7 +86,9 @@ export interface EcsDeploymentsOptions {
    */
   readonly logLevel?: string;
   /**
-   * Whether to create CloudWatch alarms on function errors and on messages in the DLQs.
+   * Whether to create CloudWatch alarms on function errors, on messages in the DLQs, on
+   * rollout items waiting longer than `deployerRolloutAgeAlarmSeconds`, and on opted-in
+   * services whose task definition the deployer cannot read.
    * @default false
    */
   readonly createAlarms?: Toggle;
@@ -196,11 +198,50 @@ export interface EcsDeploymentsOptions {
    */
   readonly deployerPassableRoleArns?: string[];
   /**
-   * The reserved concurrency of the deployer (a whole number of at least 1); `null`
-   * leaves it unreserved, for accounts whose Lambda concurrency quota is too small.
-   * @default 1 (two pushes never race on the same task definition)
+   * The reserved concurrency of the deployer's push function (a whole number of at least
+   * 1); `null` leaves it unreserved, for accounts whose Lambda concurrency quota is too
+   * small. The rollout function is not reserved: `deployerRolloutMaximumConcurrency` bounds it.
+   * @default 1 (one push is planned at a time)
    */
   readonly deployerReservedConcurrency?: number | null;
+  /**
+   * The share (greater than 0, at most 1) of each ECS token bucket (per account and
+   * region, shared by every caller) that the deployer's calls may use; the rest is left to
+   * your CI, Terraform and other tools. The deployer slows down further when throttled.
+   * @default 0.5
+   */
+  readonly deployerQuotaShare?: number;
+  /**
+   * The timeout of the rollout function, in seconds (60–900). The rollout queue's
+   * visibility timeout is six times it.
+   * @default 300
+   */
+  readonly deployerRolloutTimeout?: number;
+  /**
+   * The most rollout items (one per new revision) one invocation of the rollout function
+   * gets (1–10).
+   * @default 10
+   */
+  readonly deployerRolloutBatchSize?: number;
+  /**
+   * The most concurrent invocations of the rollout function (2–1000). Items of one
+   * account and region are applied one batch at a time, so this bounds how many account
+   * and region pairs roll out at once.
+   * @default 10
+   */
+  readonly deployerRolloutMaximumConcurrency?: number;
+  /**
+   * The receives of a rollout item (1–1000) before SQS moves it to the rollout DLQ; a
+   * throttled attempt counts too.
+   * @default 10
+   */
+  readonly deployerRolloutMaxReceiveCount?: number;
+  /**
+   * The age in seconds (60–345600) of the oldest waiting rollout item above which the
+   * rollout-queue alarm fires (with `createAlarms`).
+   * @default 3600
+   */
+  readonly deployerRolloutAgeAlarmSeconds?: number;
 }
 
 /** Properties of {@link EcsDeployments}. */
@@ -235,8 +276,9 @@ function listText(list: readonly string[]): string {
 
 /**
  * Deploy-on-push and deployment tracking for Amazon ECS, in one construct: the ECR
- * deployer, the deployment tracker (with its API-key secret), their roles, rules, DLQs,
- * log groups, optional alarms, and event forwarding from further regions.
+ * deployer (its push function, and its rollout function with the rollout queue), the
+ * deployment tracker (with its API-key secret), their roles, rules, DLQs, log groups,
+ * optional alarms, and event forwarding from further regions.
  *
  * Put it in your own `TerraformStack` beside your own `AwsProvider`; the provider's
  * region is the home region. It is the same construct the published Terraform module is
@@ -267,6 +309,22 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
   public readonly deployerRuleArn: string;
   /** The name of the deployer's log group (null when `createDeployer` is false). */
   public readonly deployerLogGroupName: string;
+  /** The URL of the rollout queue (null when `createDeployer` is false). */
+  public readonly deployerRolloutQueueUrl: string;
+  /** The ARN of the rollout queue (null when `createDeployer` is false). */
+  public readonly deployerRolloutQueueArn: string;
+  /** The URL of the rollout DLQ (null when `createDeployer` is false). */
+  public readonly deployerRolloutDlqUrl: string;
+  /** The ARN of the rollout DLQ (null when `createDeployer` is false). */
+  public readonly deployerRolloutDlqArn: string;
+  /** The ARN of the rollout function (null when `createDeployer` is false). */
+  public readonly deployerRolloutFunctionArn: string;
+  /** The name of the rollout function (null when `createDeployer` is false). */
+  public readonly deployerRolloutFunctionName: string;
+  /** The ARN of the rollout function's execution role (null when `createDeployer` is false). */
+  public readonly deployerRolloutRoleArn: string;
+  /** The name of the rollout function's log group (null when `createDeployer` is false). */
+  public readonly deployerRolloutLogGroupName: string;
   /** The ARN of the event-forwarding role (null when `regions` names no other region). */
   public readonly eventForwardingRoleArn: string;
   /** The ARN of the secret the tracker reads the API key from (null without the tracker). */
@@ -363,6 +421,12 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
           : reserved !== undefined && Token.isUnresolved(reserved)
             ? Token.asNumber(Fn.conditional(Op.eq(reserved, Token.nullValue()), -1, reserved))
             : reserved,
+      quotaShare: props.deployerQuotaShare,
+      rolloutTimeout: props.deployerRolloutTimeout,
+      rolloutBatchSize: props.deployerRolloutBatchSize,
+      rolloutMaximumConcurrency: props.deployerRolloutMaximumConcurrency,
+      rolloutMaxReceiveCount: props.deployerRolloutMaxReceiveCount,
+      rolloutAgeAlarmSeconds: props.deployerRolloutAgeAlarmSeconds,
       ...shared,
     });
 
@@ -378,6 +442,14 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
     this.deployerDlqUrl = deployer.function.dlqUrl;
     this.deployerRuleArn = deployer.function.ruleArn;
     this.deployerLogGroupName = deployer.function.logGroupName;
+    this.deployerRolloutQueueUrl = deployer.rollout.queueUrl;
+    this.deployerRolloutQueueArn = deployer.rollout.queueArn;
+    this.deployerRolloutDlqUrl = deployer.rollout.dlqUrl;
+    this.deployerRolloutDlqArn = deployer.rollout.dlqArn;
+    this.deployerRolloutFunctionArn = deployer.rollout.functionArn;
+    this.deployerRolloutFunctionName = deployer.rollout.functionName;
+    this.deployerRolloutRoleArn = deployer.rollout.roleArn;
+    this.deployerRolloutLogGroupName = deployer.rollout.logGroupName;
     this.eventForwardingRoleArn = forwarding.roleArn;
     this.apiKeySecretArn = tracker.apiKeySecretArn;
   }

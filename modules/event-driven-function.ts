@@ -1,6 +1,5 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import {
   DataAwsIamPolicyDocument,
@@ -11,12 +10,20 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { Fn, Op, TerraformIterator, Token } from "cdktf";
+import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DLQ_SUFFIX } from "../functions/shared/contract.js";
+import {
+  addKmsStatementOfToken,
+  firstOccurrence,
+  functionLogGroup,
+  literalKmsStatements,
+  queueEncryption,
+} from "./function-parts.js";
+import { DLQ_RETENTION_SECONDS } from "./limits.js";
 import { serviceRole } from "./service-role.js";
 import { attr, both, countOf, type Toggle } from "./terraform.js";
-import { checkEventDrivenFunctionProps, DEFAULT_LOG_RETENTION_DAYS } from "./validation.js";
+import { checkEventDrivenFunctionProps } from "./validation.js";
 
 /** Where a function's deployment package is, as Terraform will see it. */
 export interface LambdaCode {
@@ -24,15 +31,6 @@ export interface LambdaCode {
   readonly filename: string;
   /** Base64 SHA-256 of the zip bytes (what `filebase64sha256()` gives). */
   readonly sourceCodeHash: string;
-}
-
-/** The statement that lets a function use the customer KMS key (secret, DLQ). */
-function kmsStatement(keyArn: string): DataAwsIamPolicyDocumentStatement {
-  return {
-    sid: "UseCustomerKmsKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: [keyArn],
-  };
 }
 
 /** Cross-region event forwarding into the home region's default bus. */
@@ -182,27 +180,19 @@ export class EventDrivenFunction extends Construct {
     const tags = props.tags ?? {};
     const name = props.functionName;
 
-    const logGroup = new CloudwatchLogGroup(this, "log_group", {
+    const logGroup = functionLogGroup(this, "log_group", {
       count,
-      name: `/aws/lambda/${name}`,
-      retentionInDays: props.logRetentionInDays ?? DEFAULT_LOG_RETENTION_DAYS,
-      kmsKeyId: props.kmsKeyArn,
+      functionName: name,
+      retentionInDays: props.logRetentionInDays,
+      kmsKeyArn: props.kmsKeyArn,
       tags,
     });
 
     const dlq = new SqsQueue(this, "dlq", {
       count,
       name: `${name}${DLQ_SUFFIX}`,
-      messageRetentionSeconds: 1_209_600, // 14 days, the SQS maximum: time to redrive
-      kmsMasterKeyId: props.kmsKeyArn,
-      // SQS refuses both at once, and an explicit false still counts as set: managed SSE
-      // only when no customer key is given, otherwise null (unset).
-      sqsManagedSseEnabled:
-        props.kmsKeyArn === undefined
-          ? true
-          : Token.asAny(
-              Fn.conditional(Op.eq(props.kmsKeyArn, Token.nullValue()), true, Token.nullValue()),
-            ),
+      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+      ...queueEncryption(props.kmsKeyArn),
       tags,
     });
 
@@ -225,20 +215,11 @@ export class EventDrivenFunction extends Construct {
           resources: [attr(dlq, "arn")],
         },
         ...props.statements,
-        ...(props.kmsKeyArn !== undefined && !Token.isUnresolved(props.kmsKeyArn)
-          ? [kmsStatement(props.kmsKeyArn)]
-          : []),
+        ...literalKmsStatements(props.kmsKeyArn),
       ],
       tags,
     });
-    if (props.kmsKeyArn !== undefined && Token.isUnresolved(props.kmsKeyArn)) {
-      // A dynamic block, not a counted document: a key created in the same configuration
-      // has an unknown ARN at plan time, and a count on its null-ness would be unknown too.
-      policy.addOverride("dynamic.statement", {
-        for_each: Fn.conditional(Op.eq(props.kmsKeyArn, Token.nullValue()), [], [props.kmsKeyArn]),
-        content: kmsStatement("${statement.value}"),
-      });
-    }
+    addKmsStatementOfToken(policy, props.kmsKeyArn);
 
     const fn = new LambdaFunction(this, "function", {
       count,
@@ -343,20 +324,14 @@ export class EventDrivenFunction extends Construct {
       });
     }
 
-    const alarmCount = countOf(both(enabled, props.alarms ?? false));
     // Both alarms fire on the first occurrence in a 5-minute window.
-    const firstOccurrence = {
-      count: alarmCount,
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: props.alarmActions ?? [],
+    const alarm = firstOccurrence(
+      countOf(both(enabled, props.alarms ?? false)),
+      props.alarmActions,
       tags,
-    };
+    );
     new CloudwatchMetricAlarm(this, "errors_alarm", {
-      ...firstOccurrence,
+      ...alarm,
       alarmName: `${name}-errors`,
       alarmDescription: `${name} failed at least once in 5 minutes; failed events wait in ${name}-dlq.`,
       namespace: "AWS/Lambda",
@@ -365,7 +340,7 @@ export class EventDrivenFunction extends Construct {
       statistic: "Sum",
     });
     new CloudwatchMetricAlarm(this, "dlq_alarm", {
-      ...firstOccurrence,
+      ...alarm,
       alarmName: `${name}-dlq-not-empty`,
       alarmDescription: `Events wait in ${name}-dlq: fix the cause, then redrive them.`,
       namespace: "AWS/SQS",

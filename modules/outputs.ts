@@ -68,6 +68,49 @@ export const MODULE_OUTPUTS = {
     description: "The name of the deployer's CloudWatch log group",
     nullWhen: WITHOUT_DEPLOYER,
   },
+  deployerRolloutQueueUrl: {
+    name: "deployer_rollout_queue_url",
+    description:
+      "The URL of the rollout queue (FIFO), which holds one item per new task-definition revision until the rollout function applies it",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRolloutQueueArn: {
+    name: "deployer_rollout_queue_arn",
+    description: "The ARN of the rollout queue",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRolloutDlqUrl: {
+    name: "deployer_rollout_dlq_url",
+    description:
+      "The URL of the rollout DLQ (FIFO), which keeps the rollout items that failed every receive",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRolloutDlqArn: {
+    name: "deployer_rollout_dlq_arn",
+    description: "The ARN of the rollout DLQ",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRolloutFunctionArn: {
+    name: "deployer_rollout_function_arn",
+    description:
+      "The ARN of the rollout function, which registers the revisions and updates the services",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRolloutFunctionName: {
+    name: "deployer_rollout_function_name",
+    description: "The name of the rollout function",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRolloutRoleArn: {
+    name: "deployer_rollout_role_arn",
+    description: "The ARN of the rollout function's execution role",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
+  deployerRolloutLogGroupName: {
+    name: "deployer_rollout_log_group_name",
+    description: "The name of the rollout function's CloudWatch log group",
+    nullWhen: WITHOUT_DEPLOYER,
+  },
   eventForwardingRoleArn: {
     name: "event_forwarding_role_arn",
     description: "The ARN of the role EventBridge uses to forward events from other regions",

@@ -221,6 +221,11 @@ export const Rule = {
     (item: string, pattern: RegExp) =>
     (ref: string): string =>
       `alltrue([for ${item} in ${ref} : ${Rule.matches(pattern)(item)}])`,
+  /** The value is a whole number from min to max; null (or not a number) fails. */
+  wholeNumberIn:
+    (min: number, max: number) =>
+    (ref: string): string =>
+      `try(${ref} >= ${min} && ${ref} <= ${max} && floor(${ref}) == ${ref}, false)`,
   /** The value is one of these. */
   oneOf:
     (values: readonly (string | number)[]) =>

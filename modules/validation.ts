@@ -6,6 +6,7 @@ import { Token } from "cdktf";
 import { IMAGE_PIN_MODES, OptInTagKey } from "../functions/ecr-deployer/contract.js";
 import { LOG_LEVELS, NAME_PREFIX } from "../functions/shared/contract.js";
 import { ACCOUNT_ID, CLUSTER_NAME, IAM_ROLE_ARN, REGION } from "../functions/shared/grammar.js";
+import { QueueFunctionLimits } from "./limits.js";
 
 /** Raised when a construct prop is invalid; the message names the prop, the limit and the value. */
 export class InvalidPropError extends Error {
@@ -25,6 +26,25 @@ function checkRange(name: string, value: number | undefined, min: number, max: n
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
     throw new InvalidPropError(
       `${name} must be a whole number from ${min} to ${max}, got ${value}`,
+    );
+  }
+}
+
+/** A whole number within one of {@link QueueFunctionLimits}, when known. */
+function checkLimit(
+  name: string,
+  value: number | undefined,
+  [min, max]: readonly [number, number],
+): void {
+  checkRange(name, value, min, max);
+}
+
+/** A share of a quota: a number greater than 0 and at most 1, when known. */
+function checkShare(name: string, value: number | undefined): void {
+  if (!known(value)) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new InvalidPropError(
+      `${name} must be a number greater than 0 and at most 1, got ${JSON.stringify(value)}`,
     );
   }
 }
@@ -134,6 +154,33 @@ export function checkEventDrivenFunctionProps(props: {
   checkEach("forwarding.regions", props.forwarding?.regions, PATTERNS.region, A_REGION);
 }
 
+/** The checks of `FifoQueueFunction`'s props. */
+export function checkFifoQueueFunctionProps(props: {
+  readonly functionName: string;
+  readonly timeout?: number;
+  readonly memorySize?: number;
+  readonly batchSize?: number;
+  readonly maximumConcurrency?: number;
+  readonly maxReceiveCount?: number;
+  readonly ageAlarmSeconds?: number;
+  readonly logRetentionInDays?: number;
+}): void {
+  checkPattern(
+    "functionName",
+    props.functionName,
+    PATTERNS.functionName,
+    "1-56 letters, digits, '-' or '_'",
+  );
+  const L = QueueFunctionLimits;
+  checkLimit("timeout", props.timeout, L.TIMEOUT);
+  checkLimit("memorySize", props.memorySize, L.MEMORY_SIZE);
+  checkLimit("batchSize", props.batchSize, L.BATCH_SIZE);
+  checkLimit("maximumConcurrency", props.maximumConcurrency, L.MAXIMUM_CONCURRENCY);
+  checkLimit("maxReceiveCount", props.maxReceiveCount, L.MAX_RECEIVE_COUNT);
+  checkLimit("ageAlarmSeconds", props.ageAlarmSeconds, L.AGE_ALARM_SECONDS);
+  checkOneOf("logRetentionInDays", props.logRetentionInDays, LOG_RETENTION_DAYS);
+}
+
 /** The checks of `DeploymentTracker`'s props. */
 export function checkDeploymentTrackerProps(props: {
   readonly endpointUrl?: string;
@@ -167,6 +214,12 @@ export function checkEcrDeployerProps(props: {
   readonly regions?: readonly string[];
   readonly logLevel?: string;
   readonly imagePin?: string;
+  readonly quotaShare?: number;
+  readonly rolloutTimeout?: number;
+  readonly rolloutBatchSize?: number;
+  readonly rolloutMaximumConcurrency?: number;
+  readonly rolloutMaxReceiveCount?: number;
+  readonly rolloutAgeAlarmSeconds?: number;
 }): void {
   checkEach(
     "allowedClusters",
@@ -177,6 +230,13 @@ export function checkEcrDeployerProps(props: {
   checkEach("passableRoleArns", props.passableRoleArns, PATTERNS.roleArn, "an IAM role ARN");
   checkFunctionConstructProps(props);
   checkOneOf("imagePin", props.imagePin, IMAGE_PIN_MODES);
+  checkShare("quotaShare", props.quotaShare);
+  const L = QueueFunctionLimits;
+  checkLimit("rolloutTimeout", props.rolloutTimeout, L.TIMEOUT);
+  checkLimit("rolloutBatchSize", props.rolloutBatchSize, L.BATCH_SIZE);
+  checkLimit("rolloutMaximumConcurrency", props.rolloutMaximumConcurrency, L.MAXIMUM_CONCURRENCY);
+  checkLimit("rolloutMaxReceiveCount", props.rolloutMaxReceiveCount, L.MAX_RECEIVE_COUNT);
+  checkLimit("rolloutAgeAlarmSeconds", props.rolloutAgeAlarmSeconds, L.AGE_ALARM_SECONDS);
 }
 
 /** The checks of `EcsDeployments`' props: the literal ones, by the module's rules. */
@@ -198,6 +258,12 @@ export function checkEcsDeploymentsProps(props: {
   readonly deployerImagePin?: string;
   readonly deployerPassableRoleArns?: readonly string[];
   readonly deployerReservedConcurrency?: number | null;
+  readonly deployerQuotaShare?: number;
+  readonly deployerRolloutTimeout?: number;
+  readonly deployerRolloutBatchSize?: number;
+  readonly deployerRolloutMaximumConcurrency?: number;
+  readonly deployerRolloutMaxReceiveCount?: number;
+  readonly deployerRolloutAgeAlarmSeconds?: number;
 }): void {
   checkPattern(
     "namePrefix",
@@ -286,4 +352,23 @@ export function checkEcsDeploymentsProps(props: {
       );
     }
   }
+  checkShare("deployerQuotaShare", props.deployerQuotaShare);
+  const L = QueueFunctionLimits;
+  checkLimit("deployerRolloutTimeout", props.deployerRolloutTimeout, L.TIMEOUT);
+  checkLimit("deployerRolloutBatchSize", props.deployerRolloutBatchSize, L.BATCH_SIZE);
+  checkLimit(
+    "deployerRolloutMaximumConcurrency",
+    props.deployerRolloutMaximumConcurrency,
+    L.MAXIMUM_CONCURRENCY,
+  );
+  checkLimit(
+    "deployerRolloutMaxReceiveCount",
+    props.deployerRolloutMaxReceiveCount,
+    L.MAX_RECEIVE_COUNT,
+  );
+  checkLimit(
+    "deployerRolloutAgeAlarmSeconds",
+    props.deployerRolloutAgeAlarmSeconds,
+    L.AGE_ALARM_SECONDS,
+  );
 }

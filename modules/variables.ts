@@ -16,6 +16,7 @@ import {
   LOG_LEVELS,
 } from "../functions/shared/contract.js";
 import { DEFAULT_RESERVED_CONCURRENCY } from "./ecr-deployer.js";
+import { QueueFunctionDefaults, QueueFunctionLimits } from "./limits.js";
 import { Rule, type VariableSpec } from "./terraform.js";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, PATTERNS } from "./validation.js";
 
@@ -88,7 +89,7 @@ export const MODULE_VARIABLES = {
     name: "create_alarms",
     type: "bool",
     description:
-      "Whether to create CloudWatch alarms on function errors and on messages waiting in the DLQs.",
+      "Whether to create CloudWatch alarms on function errors, on messages waiting in the DLQs, on rollout items waiting longer than deployer_rollout_age_alarm_seconds, and on opted-in services whose task definition the deployer cannot read.",
     default: false,
   },
   alarmActions: {
@@ -296,7 +297,7 @@ export const MODULE_VARIABLES = {
   deployerReservedConcurrency: {
     name: "deployer_reserved_concurrency",
     type: "number",
-    description: `The reserved concurrency of the deployer. ${DEFAULT_RESERVED_CONCURRENCY} (the default) keeps two pushes from racing on the same task definition; null leaves it unreserved, for accounts whose Lambda concurrency quota is too small to reserve any.`,
+    description: `The reserved concurrency of the deployer's push function. ${DEFAULT_RESERVED_CONCURRENCY} (the default) plans one push at a time; null leaves it unreserved, for accounts whose Lambda concurrency quota is too small to reserve any. The rollout function is not reserved: deployer_rollout_maximum_concurrency bounds it.`,
     default: DEFAULT_RESERVED_CONCURRENCY,
     nullable: true,
     validation: [
@@ -307,7 +308,77 @@ export const MODULE_VARIABLES = {
       },
     ],
   },
+  deployerQuotaShare: {
+    name: "deployer_quota_share",
+    type: "number",
+    description:
+      "The share (greater than 0, at most 1) of each ECS token bucket of an account and region (shared by every caller) that the deployer's calls may use, in burst and sustained rate; the rest is left to your CI, Terraform and other tools. The deployer slows down further when throttled.",
+    default: DeployerDefaults.QUOTA_SHARE,
+    validation: [
+      {
+        condition: (ref) => `try(${ref} > 0 && ${ref} <= 1, false)`,
+        errorMessage: "The deployer_quota_share must be a number greater than 0 and at most 1.",
+      },
+    ],
+  },
+  deployerRolloutTimeout: {
+    name: "deployer_rollout_timeout",
+    type: "number",
+    description: `The timeout of the rollout function, in seconds (${range(QueueFunctionLimits.TIMEOUT)}). The rollout queue's visibility timeout is six times it.`,
+    default: QueueFunctionDefaults.TIMEOUT,
+    validation: [wholeNumberIn("deployer_rollout_timeout", QueueFunctionLimits.TIMEOUT)],
+  },
+  deployerRolloutBatchSize: {
+    name: "deployer_rollout_batch_size",
+    type: "number",
+    description: `The most rollout items (one per new task-definition revision) one invocation of the rollout function gets (${range(QueueFunctionLimits.BATCH_SIZE)}).`,
+    default: QueueFunctionDefaults.BATCH_SIZE,
+    validation: [wholeNumberIn("deployer_rollout_batch_size", QueueFunctionLimits.BATCH_SIZE)],
+  },
+  deployerRolloutMaximumConcurrency: {
+    name: "deployer_rollout_maximum_concurrency",
+    type: "number",
+    description: `The most concurrent invocations of the rollout function (${range(QueueFunctionLimits.MAXIMUM_CONCURRENCY)}). Items of one account and region are applied one batch at a time, so this bounds how many account and region pairs roll out at once.`,
+    default: QueueFunctionDefaults.MAXIMUM_CONCURRENCY,
+    validation: [
+      wholeNumberIn(
+        "deployer_rollout_maximum_concurrency",
+        QueueFunctionLimits.MAXIMUM_CONCURRENCY,
+      ),
+    ],
+  },
+  deployerRolloutMaxReceiveCount: {
+    name: "deployer_rollout_max_receive_count",
+    type: "number",
+    description: `The receives of a rollout item (${range(QueueFunctionLimits.MAX_RECEIVE_COUNT)}) before SQS moves it to the rollout DLQ; an attempt that was throttled or ran out of time counts too.`,
+    default: QueueFunctionDefaults.MAX_RECEIVE_COUNT,
+    validation: [
+      wholeNumberIn("deployer_rollout_max_receive_count", QueueFunctionLimits.MAX_RECEIVE_COUNT),
+    ],
+  },
+  deployerRolloutAgeAlarmSeconds: {
+    name: "deployer_rollout_age_alarm_seconds",
+    type: "number",
+    description: `The age in seconds (${range(QueueFunctionLimits.AGE_ALARM_SECONDS)}) of the oldest waiting rollout item above which the rollout queue's alarm fires (when create_alarms is true).`,
+    default: QueueFunctionDefaults.AGE_ALARM_SECONDS,
+    validation: [
+      wholeNumberIn("deployer_rollout_age_alarm_seconds", QueueFunctionLimits.AGE_ALARM_SECONDS),
+    ],
+  },
 } as const satisfies Record<string, VariableSpec>;
+
+/** A limit as text: `1-10`. */
+function range([min, max]: readonly [number, number]): string {
+  return `${min}-${max}`;
+}
+
+/** The rule of a whole number within inclusive limits; null and fractions fail it. */
+function wholeNumberIn(name: string, [min, max]: readonly [number, number]) {
+  return {
+    condition: Rule.wholeNumberIn(min, max),
+    errorMessage: `The ${name} must be a whole number from ${min} to ${max}.`,
+  };
+}
 
 /** The prop each module variable feeds. */
 export type ModuleVariableProp = keyof typeof MODULE_VARIABLES;

@@ -106,6 +106,20 @@ for path in sorted(glob.glob(os.path.join(module, "*.tf.json"))):
     merged["variable"].update(doc.get("variable", {}))
 functions = merged["resource"].get("aws_lambda_function", {})
 configs = merged["resource"].get("aws_lambda_function_event_invoke_config", {})
+mappings = merged["resource"].get("aws_lambda_event_source_mapping", {})
+queues = merged["resource"].get("aws_sqs_queue", {})
+# A function fed by an SQS event source is invoked synchronously: no async on-failure
+# destination applies; its queue's redrive policy (to a DLQ) keeps what fails.
+def fed_by_queue_with_dlq(ref):
+    for m in mappings.values():
+        if not ref.search(json.dumps(m.get("function_name", ""))):
+            continue
+        source = json.dumps(m.get("event_source_arn", ""))
+        for qname, q in queues.items():
+            if re.search(r"\baws_sqs_queue\.%s\b" % re.escape(qname), source) and \
+                    "deadLetterTargetArn" in json.dumps(q.get("redrive_policy", "")):
+                return True
+    return False
 sensitive = [n for n, v in merged["variable"].items() if v.get("sensitive")]
 problems = []
 for name, fn in functions.items():
@@ -115,9 +129,10 @@ for name, fn in functions.items():
         and c.get("destination_config", {}).get("on_failure", {}).get("destination")
         for c in configs.values()
     )
-    if not ok:
+    if not ok and not fed_by_queue_with_dlq(ref):
         problems.append(f"CKV_AWS_116 guard: aws_lambda_function.{name} has no "
-                        "aws_lambda_function_event_invoke_config with an on_failure destination")
+                        "aws_lambda_function_event_invoke_config with an on_failure destination "
+                        "and is not fed by a queue whose redrive policy names a DLQ")
     env = json.dumps(fn.get("environment", {}))
     for var in sensitive:
         if re.search(r"\bvar\.%s\b" % re.escape(var), env):
@@ -125,7 +140,7 @@ for name, fn in functions.items():
                             f"var.{var} into its environment (read it from Secrets Manager)")
 for p in problems:
     print(p)
-print(f"{len(functions)} function(s): on-failure destinations and environments checked")
+print(f"{len(functions)} function(s): on-failure destinations (or a queue's DLQ) and environments checked")
 sys.exit(1 if problems else 0)
 PY
 }

@@ -158,10 +158,19 @@ run "deployer_environment_defaults" {
       DRY_RUN                 = "false"
       PUBLISH_IMAGES          = "false"
       IMAGE_PARAMETER_PATH    = "/ecs-deployments/images"
+      QUOTA_SHARE             = "0.5"
+      ROLLOUT_QUEUE_URL       = aws_sqs_queue.deployer_rollout_queue[0].url
       POWERTOOLS_SERVICE_NAME = "ecs-deployments-ecr-deployer"
       POWERTOOLS_LOG_LEVEL    = "INFO"
     })
-    error_message = "The deployer's environment must hold the defaults: every cluster, the home region, tag-and-digest pins, no dry run, no publishing."
+    error_message = "The deployer's environment must hold the defaults: every cluster, the home region, tag-and-digest pins, no dry run, no publishing, half of each ECS bucket, the rollout queue."
+  }
+  assert {
+    condition = aws_lambda_function.deployer_rollout_function[0].environment[0].variables == tomap(merge(
+      aws_lambda_function.deployer_function[0].environment[0].variables,
+      { POWERTOOLS_SERVICE_NAME = "ecs-deployments-ecr-deployer-rollout" },
+    ))
+    error_message = "The rollout function gets the push function's settings (the rollout queue's URL included) under its own service name."
   }
 }
 
@@ -209,24 +218,28 @@ run "deployer_policy_is_scoped_to_clusters_and_regions" {
   command = plan
 
   assert {
-    condition     = length(data.aws_iam_policy_document.deployer_pass_role_policy) == 0 && length(data.aws_iam_policy_document.deployer_policy[0].source_policy_documents) == 0
+    condition     = length(data.aws_iam_policy_document.deployer_pass_role_policy) == 0 && length(data.aws_iam_policy_document.deployer_rollout_policy[0].source_policy_documents) == 0
     error_message = "Without passable roles there is no iam:PassRole statement at all."
   }
   assert {
-    condition     = toset(one(one([for s in data.aws_iam_policy_document.deployer_policy[0].statement : s.condition if s.sid == "ReadAndUpdateServicesInAllowedClustersAndRegions"])).values) == toset(["arn:aws:ecs:*:123456789012:cluster/*"])
-    error_message = "With no cluster allowlist the deployer may update services in every cluster of its own account."
+    condition     = toset(one(one([for s in data.aws_iam_policy_document.deployer_rollout_policy[0].statement : s.condition if s.sid == "ReadAndUpdateServicesInAllowedClustersAndRegions"])).values) == toset(["arn:aws:ecs:*:123456789012:cluster/*"])
+    error_message = "With no cluster allowlist the rollout function may update services in every cluster of its own account."
   }
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.deployer_policy[0].statement : s.resources if s.sid == "ReadAndUpdateServicesInAllowedClustersAndRegions"]) == toset(["arn:aws:ecs:eu-west-1:123456789012:service/*"])
-    error_message = "The deployer may update services in the handled regions only."
+    condition     = one([for s in data.aws_iam_policy_document.deployer_rollout_policy[0].statement : s.resources if s.sid == "ReadAndUpdateServicesInAllowedClustersAndRegions"]) == toset(["arn:aws:ecs:eu-west-1:123456789012:service/*"])
+    error_message = "The rollout function may update services in the handled regions only."
   }
   assert {
-    condition     = toset(one(one([for s in data.aws_iam_policy_document.deployer_policy[0].statement : s.condition if s.sid == "KeepTagsOnNewRevisions"])).values) == toset(["RegisterTaskDefinition"])
+    condition     = one([for s in data.aws_iam_policy_document.deployer_policy[0].statement : s.resources if s.sid == "ReadServicesInAllowedClustersAndRegions"]) == toset(["arn:aws:ecs:eu-west-1:123456789012:service/*"])
+    error_message = "The push function may read services in the handled regions only."
+  }
+  assert {
+    condition     = toset(one(one([for s in data.aws_iam_policy_document.deployer_rollout_policy[0].statement : s.condition if s.sid == "KeepTagsOnNewRevisions"])).values) == toset(["RegisterTaskDefinition"])
     error_message = "ecs:TagResource only while registering a revision."
   }
   assert {
-    condition = alltrue([for s in data.aws_iam_policy_document.deployer_policy[0].statement :
-    endswith(s.sid, "HaveNoResourceType") || endswith(s.sid, "HasNoResourceTypeScopedByCluster") if contains(s.resources, "*")])
+    condition = alltrue([for s in concat(data.aws_iam_policy_document.deployer_policy[0].statement, data.aws_iam_policy_document.deployer_rollout_policy[0].statement) :
+    endswith(s.sid, "HaveNoResourceType") || endswith(s.sid, "HasNoResourceType") || endswith(s.sid, "HasNoResourceTypeScopedByCluster") if contains(s.resources, "*")])
     error_message = "Resource \"*\" only on statements whose sid says the API has no resource type."
   }
 }

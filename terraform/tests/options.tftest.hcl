@@ -98,11 +98,15 @@ run "deployer_cluster_allowlist" {
     error_message = "The allowlist reaches the deployer."
   }
   assert {
-    condition = alltrue([for sid in ["ListServicesHasNoResourceTypeScopedByCluster", "ReadAndUpdateServicesInAllowedClustersAndRegions"] : alltrue([
-      for c in one([for s in data.aws_iam_policy_document.deployer_policy[0].statement : s.condition if s.sid == sid]) :
-      c.test == "ArnLike" && c.variable == "ecs:cluster" && toset(c.values) == toset(["arn:aws:ecs:*:123456789012:cluster/prod", "arn:aws:ecs:*:123456789012:cluster/prod_eu-2"])
+    condition = alltrue([for ds in [
+      ["deployer_policy", "ListServicesHasNoResourceTypeScopedByCluster"],
+      ["deployer_policy", "ReadServicesInAllowedClustersAndRegions"],
+      ["deployer_rollout_policy", "ReadAndUpdateServicesInAllowedClustersAndRegions"],
+      ] : alltrue([
+        for c in one([for s in(ds[0] == "deployer_policy" ? data.aws_iam_policy_document.deployer_policy[0] : data.aws_iam_policy_document.deployer_rollout_policy[0]).statement : s.condition if s.sid == ds[1]]) :
+        c.test == "ArnLike" && c.variable == "ecs:cluster" && toset(c.values) == toset(["arn:aws:ecs:*:123456789012:cluster/prod", "arn:aws:ecs:*:123456789012:cluster/prod_eu-2"])
     ])])
-    error_message = "Listing and updating services is limited to the allowed clusters by ecs:cluster."
+    error_message = "Listing, reading (push) and updating (rollout) services is limited to the allowed clusters by ecs:cluster."
   }
 }
 
@@ -117,8 +121,8 @@ run "deployer_passes_only_listed_roles_to_ecs_tasks" {
   }
 
   assert {
-    condition     = length(data.aws_iam_policy_document.deployer_pass_role_policy) == 1 && data.aws_iam_policy_document.deployer_policy[0].source_policy_documents == tolist([data.aws_iam_policy_document.deployer_pass_role_policy[0].json])
-    error_message = "Passable roles add one PassRole document to the deployer's policy."
+    condition     = length(data.aws_iam_policy_document.deployer_pass_role_policy) == 1 && data.aws_iam_policy_document.deployer_rollout_policy[0].source_policy_documents == tolist([data.aws_iam_policy_document.deployer_pass_role_policy[0].json])
+    error_message = "Passable roles add one PassRole document to the rollout function's policy."
   }
   assert {
     condition     = one(data.aws_iam_policy_document.deployer_pass_role_policy[0].statement).resources == toset(["arn:aws:iam::123456789012:role/app-task", "arn:aws-us-gov:iam::123456789012:role/path/app-execution"])

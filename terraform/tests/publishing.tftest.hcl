@@ -45,8 +45,16 @@ run "on_in_every_region_under_the_path_only" {
     error_message = "Only parameters under /platform/images/, in the home and the forwarding region."
   }
   assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.deployer_policy[0].statement : alltrue([for a in s.actions : !startswith(a, "ssm:")])])
-    error_message = "No other statement of the deployer's policy grants an ssm action."
+    condition     = alltrue([for s in concat(data.aws_iam_policy_document.deployer_policy[0].statement, data.aws_iam_policy_document.deployer_rollout_policy[0].statement) : alltrue([for a in s.actions : !startswith(a, "ssm:")])])
+    error_message = "No other statement of the deployer's policies grants an ssm action."
+  }
+  assert {
+    condition     = data.aws_iam_policy_document.deployer_rollout_policy[0].source_policy_documents == tolist([data.aws_iam_policy_document.deployer_publish_policy[0].json])
+    error_message = "The rollout function writes the parameters (the push function's statements grant no ssm action, above)."
+  }
+  assert {
+    condition     = aws_lambda_function.deployer_rollout_function[0].environment[0].variables["PUBLISH_IMAGES"] == "true" && aws_lambda_function.deployer_rollout_function[0].environment[0].variables["IMAGE_PARAMETER_PATH"] == "/platform/images"
+    error_message = "The rollout function, which writes the parameters, is told to publish under /<name_prefix>/images."
   }
 }
 

@@ -77,7 +77,7 @@ run "three_other_regions" {
     error_message = "One forwarding role serves every region (IAM is global)."
   }
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.deployer_policy[0].statement : s.resources if s.sid == "KeepTagsOnNewRevisions"]) == toset([for r in ["eu-west-1", "eu-central-1", "us-east-1", "ap-southeast-5"] : "arn:aws:ecs:${r}:123456789012:task-definition/*"])
+    condition     = one([for s in data.aws_iam_policy_document.deployer_rollout_policy[0].statement : s.resources if s.sid == "KeepTagsOnNewRevisions"]) == toset([for r in ["eu-west-1", "eu-central-1", "us-east-1", "ap-southeast-5"] : "arn:aws:ecs:${r}:123456789012:task-definition/*"])
     error_message = "The deployer may tag revisions in the four handled regions."
   }
 }

@@ -59,13 +59,22 @@ run "deployer_off_removes_every_deployer_resource" {
       length(aws_cloudwatch_event_rule.deployer_rule), length(aws_cloudwatch_event_target.deployer_target),
       length(aws_lambda_permission.deployer_permission), length(aws_lambda_function_event_invoke_config.deployer_async_config),
       length(data.aws_iam_policy_document.deployer_policy), length(data.aws_iam_policy_document.deployer_pass_role_policy),
+      length(aws_sqs_queue.deployer_rollout_queue), length(aws_sqs_queue.deployer_rollout_dlq),
+      length(aws_sqs_queue_redrive_allow_policy.deployer_rollout_dlq_redrive_allow_policy),
+      length(aws_lambda_function.deployer_rollout_function), length(aws_lambda_event_source_mapping.deployer_rollout_mapping),
+      length(aws_iam_role.deployer_rollout_role), length(aws_iam_role_policy.deployer_rollout_role_policy),
+      length(aws_cloudwatch_log_group.deployer_rollout_log_group), length(data.aws_iam_policy_document.deployer_rollout_policy),
+      length(data.aws_iam_policy_document.deployer_rollout_assume_role),
     ] : n == 0])
-    error_message = "create_deployer = false must remove every deployer resource, even with passable roles given."
+    error_message = "create_deployer = false must remove every deployer resource (the rollout queue, its DLQ and function too), even with passable roles given."
   }
   assert {
     condition = alltrue([for o in [
       output.deployer_function_arn, output.deployer_function_name, output.deployer_role_arn,
       output.deployer_dlq_url, output.deployer_rule_arn, output.deployer_log_group_name,
+      output.deployer_rollout_queue_url, output.deployer_rollout_queue_arn, output.deployer_rollout_dlq_url,
+      output.deployer_rollout_dlq_arn, output.deployer_rollout_function_arn, output.deployer_rollout_function_name,
+      output.deployer_rollout_role_arn, output.deployer_rollout_log_group_name,
     ] : o == null])
     error_message = "Every deployer output must be null when the deployer is off."
   }
@@ -91,6 +100,8 @@ run "both_off_with_regions_leaves_nothing" {
       length(aws_cloudwatch_event_rule.tracker_forward_rule), length(aws_cloudwatch_event_rule.deployer_forward_rule),
       length(aws_cloudwatch_event_target.tracker_forward_target), length(aws_cloudwatch_event_target.deployer_forward_target),
       length(aws_cloudwatch_metric_alarm.tracker_errors_alarm), length(aws_cloudwatch_metric_alarm.deployer_dlq_alarm),
+      length(aws_cloudwatch_metric_alarm.deployer_rollout_errors_alarm), length(aws_cloudwatch_metric_alarm.deployer_rollout_age_alarm),
+      length(aws_cloudwatch_metric_alarm.deployer_unreadable_task_definitions_alarm),
       length(aws_lambda_function.tracker_function), length(aws_lambda_function.deployer_function),
     ] : n == 0])
     error_message = "With both functions off there is nothing to forward or alarm on."
@@ -137,7 +148,7 @@ run "alarms_for_the_remaining_function_only" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.tracker_errors_alarm) + length(aws_cloudwatch_metric_alarm.tracker_dlq_alarm) == 0 && length(aws_cloudwatch_metric_alarm.deployer_errors_alarm) + length(aws_cloudwatch_metric_alarm.deployer_dlq_alarm) == 2
+    condition     = length(aws_cloudwatch_metric_alarm.tracker_errors_alarm) + length(aws_cloudwatch_metric_alarm.tracker_dlq_alarm) == 0 && length(aws_cloudwatch_metric_alarm.deployer_errors_alarm) + length(aws_cloudwatch_metric_alarm.deployer_dlq_alarm) + length(aws_cloudwatch_metric_alarm.deployer_rollout_errors_alarm) + length(aws_cloudwatch_metric_alarm.deployer_rollout_dlq_alarm) + length(aws_cloudwatch_metric_alarm.deployer_rollout_age_alarm) + length(aws_cloudwatch_metric_alarm.deployer_unreadable_task_definitions_alarm) == 6
     error_message = "Alarms exist only for functions that exist."
   }
 }
@@ -158,6 +169,9 @@ run "tags_reach_every_taggable_resource" {
       aws_cloudwatch_event_rule.tracker_rule[0].tags, aws_secretsmanager_secret.tracker_api_key[0].tags,
       aws_cloudwatch_metric_alarm.deployer_errors_alarm[0].tags, aws_iam_role.event_forwarding_role[0].tags,
       aws_cloudwatch_event_rule.deployer_forward_rule["eu-central-1"].tags,
+      aws_sqs_queue.deployer_rollout_queue[0].tags, aws_sqs_queue.deployer_rollout_dlq[0].tags,
+      aws_lambda_function.deployer_rollout_function[0].tags, aws_lambda_event_source_mapping.deployer_rollout_mapping[0].tags,
+      aws_iam_role.deployer_rollout_role[0].tags, aws_cloudwatch_metric_alarm.deployer_rollout_age_alarm[0].tags,
     ] : t == tomap({ team = "platform" })])
     error_message = "The tags input must reach every taggable resource."
   }

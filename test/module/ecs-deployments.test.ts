@@ -156,7 +156,8 @@ describe("EcsDeployments with literal props", () => {
     // Assess
     expect(second).toEqual(first);
     expect(first[0]).toMatch(/^ecs_deployments_deployer_function_/);
-    expect(first[1]).toMatch(/^ecs_deployments_tracker_function_/);
+    expect(first[1]).toMatch(/^ecs_deployments_deployer_rollout_function_/);
+    expect(first[2]).toMatch(/^ecs_deployments_tracker_function_/);
   });
 });
 
@@ -253,6 +254,54 @@ describe("EcsDeployments prop validation", () => {
       "deployerReservedConcurrency",
       1.5,
       /deployerReservedConcurrency must be null or a whole number of at least 1, got 1.5/,
+    ],
+    [
+      "deployerQuotaShare",
+      0,
+      /deployerQuotaShare must be a number greater than 0 and at most 1, got 0/,
+    ],
+    ["deployerQuotaShare", 1.01, /deployerQuotaShare must be .* at most 1, got 1.01/],
+    ["deployerQuotaShare", -0.5, /deployerQuotaShare must be .*, got -0.5/],
+    ["deployerQuotaShare", Number.NaN, /deployerQuotaShare must be .*, got null/],
+    [
+      "deployerRolloutTimeout",
+      59,
+      /deployerRolloutTimeout must be a whole number from 60 to 900, got 59/,
+    ],
+    [
+      "deployerRolloutTimeout",
+      901,
+      /deployerRolloutTimeout must be a whole number from 60 to 900, got 901/,
+    ],
+    [
+      "deployerRolloutBatchSize",
+      11,
+      /deployerRolloutBatchSize must be a whole number from 1 to 10, got 11/,
+    ],
+    [
+      "deployerRolloutBatchSize",
+      0,
+      /deployerRolloutBatchSize must be a whole number from 1 to 10, got 0/,
+    ],
+    [
+      "deployerRolloutMaximumConcurrency",
+      1,
+      /deployerRolloutMaximumConcurrency must be a whole number from 2 to 1000, got 1/,
+    ],
+    [
+      "deployerRolloutMaximumConcurrency",
+      2.5,
+      /deployerRolloutMaximumConcurrency must be a whole number from 2 to 1000, got 2.5/,
+    ],
+    [
+      "deployerRolloutMaxReceiveCount",
+      1001,
+      /deployerRolloutMaxReceiveCount must be a whole number from 1 to 1000, got 1001/,
+    ],
+    [
+      "deployerRolloutAgeAlarmSeconds",
+      30,
+      /deployerRolloutAgeAlarmSeconds must be a whole number from 60 to 345600, got 30/,
     ],
   ];
 

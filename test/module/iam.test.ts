@@ -15,6 +15,7 @@ function statement(document: string, sid: string): Tf {
 /** Actions whose API has no resource type (Service Authorization Reference): "*" is the only resource. */
 const NO_RESOURCE_TYPE = new Set([
   "ecs:DescribeTaskDefinition",
+  "ecs:ListTaskDefinitions",
   "ecs:RegisterTaskDefinition",
   "ecs:ListClusters",
   "ecs:ListServices",
@@ -87,20 +88,101 @@ describe("the tracker's policy", () => {
   });
 });
 
-describe("the deployer's policy", () => {
+/** Every action a document grants, with the resources of the statement that grants it. */
+function grants(document: string): Array<[string, unknown]> {
+  return statements
+    .filter((s) => s.document === document)
+    .flatMap((s) => (s.actions as string[]).map((a): [string, unknown] => [a, s.resources]));
+}
+
+/** What changes ECS, IAM or SSM: only the rollout function may do it. */
+const WRITES = [
+  "ecs:RegisterTaskDefinition",
+  "ecs:UpdateService",
+  "ecs:TagResource",
+  "iam:PassRole",
+  "ssm:PutParameter",
+];
+
+describe("the push function's policy", () => {
+  it("reads services only in the allowed clusters, by the ecs:cluster condition", () => {
+    // Prepare
+    const read = statement("deployer_policy", "ReadServicesInAllowedClustersAndRegions");
+
+    // Assess
+    expect(read.actions).toEqual(["ecs:DescribeServices"]);
+    expect(read.condition).toHaveLength(1);
+    expect(read.condition[0]).toMatchObject({ test: "ArnLike", variable: "ecs:cluster" });
+    expect(read.condition[0].values).toContain("var.deployer_allowed_clusters");
+    expect(
+      statement("deployer_policy", "ListServicesHasNoResourceTypeScopedByCluster").condition[0]
+        .variable,
+    ).toBe("ecs:cluster");
+  });
+
+  it("changes nothing: no write action, no source documents with one", () => {
+    // Assess
+    const actions = grants("deployer_policy").map(([action]) => action);
+    for (const write of WRITES) expect(actions, write).not.toContain(write);
+    expect(
+      module.data.aws_iam_policy_document.deployer_policy.source_policy_documents,
+    ).toBeUndefined();
+  });
+
+  it("sends only to the rollout queue, and sends nowhere else but its own DLQ", () => {
+    // Assess
+    expect(statement("deployer_policy", "SendRolloutItemsToOwnQueue")).toMatchObject({
+      actions: ["sqs:SendMessage"],
+      resources: ["${one(aws_sqs_queue.deployer_rollout_queue[*].arn)}"],
+    });
+    const sqs = grants("deployer_policy").filter(([action]) => action.startsWith("sqs:"));
+    expect(sqs).toEqual([
+      ["sqs:SendMessage", ["${one(aws_sqs_queue.deployer_dlq[*].arn)}"]],
+      ["sqs:SendMessage", ["${one(aws_sqs_queue.deployer_rollout_queue[*].arn)}"]],
+    ]);
+  });
+});
+
+describe("the rollout function's policy", () => {
   it("updates services only in the allowed clusters, by the ecs:cluster condition", () => {
     // Prepare
-    const update = statement("deployer_policy", "ReadAndUpdateServicesInAllowedClustersAndRegions");
+    const update = statement(
+      "deployer_rollout_policy",
+      "ReadAndUpdateServicesInAllowedClustersAndRegions",
+    );
 
     // Assess
     expect(update.actions).toEqual(["ecs:DescribeServices", "ecs:UpdateService"]);
     expect(update.condition).toHaveLength(1);
     expect(update.condition[0]).toMatchObject({ test: "ArnLike", variable: "ecs:cluster" });
     expect(update.condition[0].values).toContain("var.deployer_allowed_clusters");
+  });
+
+  it("consumes only its own queue, and nothing of its DLQ", () => {
+    // Assess
+    expect(statement("deployer_rollout_policy", "ConsumeOwnQueue")).toEqual({
+      document: "deployer_rollout_policy",
+      sid: "ConsumeOwnQueue",
+      actions: [
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ReceiveMessage",
+      ],
+      resources: ["${one(aws_sqs_queue.deployer_rollout_queue[*].arn)}"],
+    });
+    const sqs = grants("deployer_rollout_policy").filter(([action]) => action.startsWith("sqs:"));
+    expect(sqs).toHaveLength(4);
+    expect(JSON.stringify(grants("deployer_rollout_policy"))).not.toContain("deployer_rollout_dlq");
+  });
+
+  it("gets the pass-role and publishing documents, which the push function no longer has", () => {
+    // Assess
     expect(
-      statement("deployer_policy", "ListServicesHasNoResourceTypeScopedByCluster").condition[0]
-        .variable,
-    ).toBe("ecs:cluster");
+      module.data.aws_iam_policy_document.deployer_rollout_policy.source_policy_documents,
+    ).toBe(
+      "${concat(data.aws_iam_policy_document.deployer_pass_role_policy[*].json, data.aws_iam_policy_document.deployer_publish_policy[*].json)}",
+    );
   });
 
   it("passes only the listed roles, and only to ECS tasks", () => {
@@ -144,9 +226,33 @@ describe("the deployer's policy", () => {
 
   it("tags only task definitions it registers", () => {
     // Assess
-    expect(statement("deployer_policy", "KeepTagsOnNewRevisions").condition).toEqual([
+    expect(statement("deployer_rollout_policy", "KeepTagsOnNewRevisions").condition).toEqual([
       { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
     ]);
+  });
+
+  it("is the only policy with a write action", () => {
+    // Prepare
+    const writers = statements.filter((s) =>
+      (s.actions as string[]).some((a) => WRITES.includes(a)),
+    );
+
+    // Assess
+    expect(new Set(writers.map((s) => s.document))).toEqual(
+      new Set(["deployer_rollout_policy", "deployer_pass_role_policy", "deployer_publish_policy"]),
+    );
+  });
+
+  it("decrypts with the customer key but generates no data keys: it only receives", () => {
+    // Assess
+    expect(module.data.aws_iam_policy_document.deployer_rollout_policy.dynamic.statement).toEqual({
+      for_each: "${(var.kms_key_arn == null) ? [] : [var.kms_key_arn]}",
+      content: {
+        sid: "UseCustomerKmsKey",
+        actions: ["kms:Decrypt"],
+        resources: ["${statement.value}"],
+      },
+    });
   });
 });
 

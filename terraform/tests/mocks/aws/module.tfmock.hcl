@@ -54,6 +54,49 @@ override_resource {
 }
 
 override_resource {
+  target          = aws_sqs_queue.deployer_rollout_queue
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:123456789012:rollout.fifo"
+    url = "https://sqs.eu-west-1.amazonaws.com/123456789012/rollout.fifo"
+  }
+}
+
+override_resource {
+  target          = aws_sqs_queue.deployer_rollout_dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:123456789012:rollout-dlq.fifo"
+    url = "https://sqs.eu-west-1.amazonaws.com/123456789012/rollout-dlq.fifo"
+  }
+}
+
+override_resource {
+  target          = aws_lambda_function.deployer_rollout_function
+  override_during = plan
+  values = {
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:rollout"
+  }
+}
+
+override_resource {
+  target          = aws_cloudwatch_log_group.deployer_rollout_log_group
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:eu-west-1:123456789012:log-group:rollout"
+  }
+}
+
+override_resource {
+  target          = aws_iam_role.deployer_rollout_role
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::123456789012:role/rollout"
+    id  = "rollout"
+  }
+}
+
+override_resource {
   target          = aws_lambda_function.tracker_function
   override_during = plan
   values = {
