@@ -3,17 +3,24 @@ import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { Context } from "aws-lambda";
 import { IgnoreReason } from "./constants.js";
-import { describeTaskDefinitions, discoverServices, lookupPushTimes } from "./discovery.js";
+import {
+  discoverServices,
+  lookupPushTimes,
+  readTaskDefinitions,
+  type TaskDefinitionCache,
+} from "./discovery.js";
 import { PartialFailureError } from "./errors.js";
 import { classifyEvent } from "./event.js";
+import type { DeployerMetrics, UnreadableService } from "./metrics.js";
 import { imagesToCompare, planDeployment } from "./plan.js";
 import { messageOf, type WorkQueue, workItemsOf } from "./queue.js";
-import { eventKeys, logFields, plannedUpdates, summary } from "./summary.js";
+import { eventKeys, logFields, plannedUpdates, pushSummaryFields, summary } from "./summary.js";
 import type { Pacer } from "./throttle.js";
 import type {
   DeployerConfig,
   DeploymentPlan,
   DeploymentSummary,
+  Discovery,
   FailedService,
   PushedImage,
   PushTimes,
@@ -31,6 +38,9 @@ export interface DeployerDependencies {
   readonly readPacer: Pacer;
   /** Where the work items go: the rollout queue. */
   readonly queue: WorkQueue;
+  /** Task definitions read by earlier pushes to this warm container. */
+  readonly taskDefinitions: TaskDefinitionCache;
+  readonly metrics: DeployerMetrics;
 }
 
 /** The Lambda handler of the ecr-deployer. */
@@ -86,7 +96,10 @@ export function createHandler(deps: DeployerDependencies): DeployerHandler {
 
 /** What planning a push found. */
 export interface PushPlan {
+  readonly discovery: Discovery;
   readonly plan: DeploymentPlan;
+  /** Services left alone because AWS refused to describe their task definition (not failures). */
+  readonly unreadable: readonly UnreadableService[];
   readonly skipped: SkippedService[];
   /** Services that could not be planned (their task definition could not be read, …). */
   readonly failed: FailedService[];
@@ -114,26 +127,15 @@ export async function planPush(image: PushedImage, deps: DeployerDependencies): 
   for (const skip of discovery.skipped) logger.debug("Service skipped", logFields(skip));
   for (const failure of discovery.failed) logger.error("Service not rolled", logFields(failure));
 
-  const { described, failures } = await describeTaskDefinitions(
-    ecs,
-    discovery.candidates.map((c) => c.taskDefinitionArn),
-    options,
-  );
-  const unreadable: FailedService[] = [...discovery.failed];
-  const undescribed: FailedService[] = discovery.candidates
-    .filter((c) => failures.has(c.taskDefinitionArn))
-    .map((c) => {
-      const failure = failures.get(c.taskDefinitionArn);
-      return {
-        cluster: c.cluster,
-        service: c.service,
-        error: `DescribeTaskDefinition ${c.taskDefinitionArn}: ${failure?.message}`,
-        retryable: (failure as { retryable?: unknown } | undefined)?.retryable !== false,
-      };
-    });
-  for (const failure of undescribed)
+  const reads = await readTaskDefinitions(ecs, discovery.candidates, {
+    ...options,
+    cache: deps.taskDefinitions,
+    metrics: deps.metrics,
+  });
+  const { described, unreadable } = reads;
+  const failed: FailedService[] = [...discovery.failed, ...reads.failed];
+  for (const failure of reads.failed)
     logger.error("Task definition could not be read", logFields(failure));
-  unreadable.push(...undescribed);
 
   const imageIds = imagesToCompare(image, described.values());
   const pushTimes =
@@ -148,7 +150,14 @@ export async function planPush(image: PushedImage, deps: DeployerDependencies): 
     pin: config.imagePin,
   });
   for (const skip of plan.skipped) logger.debug("Service skipped", logFields(skip));
-  return { plan, skipped: [...discovery.skipped, ...plan.skipped], failed: unreadable, pushTimes };
+  return {
+    discovery,
+    plan,
+    skipped: [...discovery.skipped, ...plan.skipped],
+    unreadable,
+    failed,
+    pushTimes,
+  };
 }
 
 /**
@@ -166,24 +175,29 @@ export async function deploy(
   deps: DeployerDependencies,
 ): Promise<DeploymentSummary> {
   const { config, logger } = deps;
-  const { plan, skipped, failed, pushTimes } = await planPush(image, deps);
+  const planned = await planPush(image, deps);
+  const { plan, skipped, failed, pushTimes, unreadable } = planned;
 
   if (config.dryRun) {
-    const planned = plannedUpdates(plan, config.imageParameterPath);
+    const updates = plannedUpdates(plan, config.imageParameterPath);
     logger.info("Dry run: nothing changed", {
-      plan: planned.map((p) => ({
+      ...pushSummaryFields({ ...planned, workItems: 0 }),
+      plan: updates.map((p) => ({
         ...logFields(p),
         containers: p.containers.map((c) => `${c.container}: ${c.from} -> ${c.to}`),
         ...(p.parameters && { parameters: p.parameters }),
       })),
     });
-    return summary(image.eventId, config, {
-      status: "planned",
-      image,
-      skipped,
-      failed,
-      planned,
-    });
+    return {
+      ...summary(image.eventId, config, {
+        status: "planned",
+        image,
+        skipped,
+        failed,
+        planned: updates,
+      }),
+      unreadable,
+    };
   }
 
   const items = workItemsOf(plan, image, pushTimes, { publishImages: config.publishImages });
@@ -202,15 +216,10 @@ export async function deploy(
       skipped,
       failed,
     }),
+    unreadable,
     queued,
   };
-  logger.info("Push planned", {
-    workItems: items.length,
-    revisions: items.filter((i) => i.action === "register" && i.part === 0).length,
-    servicesToChange: plan.changes.reduce((n, c) => n + c.services.length, 0),
-    skipped: skipped.length,
-    failed: failed.length,
-  });
+  logger.info("Push planned", pushSummaryFields({ ...planned, workItems: items.length }));
   if (failed.length > 0) {
     throw new PartialFailureError(
       `${failed.length} service(s) could not be planned: ${failed.map((f) => `${f.cluster}/${f.service} (${f.error})`).join("; ")}`,

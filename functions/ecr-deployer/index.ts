@@ -4,11 +4,14 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { type RetryTiming, regionalClients, retryOptions } from "../shared/clients.js";
+import { CappedLogFormatter } from "../shared/log-values.js";
 import { loadConfig } from "./config.js";
 import { Throttle } from "./constants.js";
 import { EnvVar } from "./contract.js";
 import { createHandler, type DeployerDependencies } from "./deployer.js";
+import { TaskDefinitionCache } from "./discovery.js";
 import { ConfigurationError } from "./errors.js";
+import { createDeployerMetrics } from "./metrics.js";
 import { sqsWorkQueue, type WorkQueue } from "./queue.js";
 import { createRolloutHandler, type RolloutDependencies } from "./rollout.js";
 import {
@@ -93,9 +96,11 @@ export function defaultDependencies(
     ecsIn: made.ecsIn,
     ecrIn: made.ecrIn,
     // POWERTOOLS_LOG_LEVEL is read by the Logger itself.
-    logger: new Logger({ serviceName: config.serviceName }),
+    logger: new Logger({ serviceName: config.serviceName, logFormatter: new CappedLogFormatter() }),
     // The ECS clients pace every call per bucket (withBucketPacing).
     readPacer: { wait: async () => {} },
+    taskDefinitions: new TaskDefinitionCache(),
+    metrics: createDeployerMetrics(config.serviceName),
     ...given,
     queue: given.queue ?? made.queue(),
   };
@@ -113,9 +118,10 @@ export function defaultRolloutDependencies(
     ecsIn: made.ecsIn,
     ecrIn: made.ecrIn,
     ssmIn: made.ssmIn,
-    logger: new Logger({ serviceName: config.serviceName }),
+    logger: new Logger({ serviceName: config.serviceName, logFormatter: new CappedLogFormatter() }),
     pacersIn: made.pacersIn,
     parameterPacer: createPacer(Throttle.PARAMETER_PER_SECOND, sleep ?? realSleep),
+    taskDefinitions: new TaskDefinitionCache(),
     ...given,
     queue: given.queue ?? made.queue(),
   };

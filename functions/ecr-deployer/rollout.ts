@@ -20,7 +20,7 @@ import { isThrottlingError } from "../shared/aws-errors.js";
 import { applyPlan } from "./apply.js";
 import { ApiLimits, Backoff, SkipReason, WorkItemLimits } from "./constants.js";
 import { RolloutItemTag } from "./contract.js";
-import { describeTaskDefinitions, lookupPushTimes } from "./discovery.js";
+import { describeTaskDefinitions, lookupPushTimes, type TaskDefinitionCache } from "./discovery.js";
 import { ConfigurationError, failureOf, InvalidEventError } from "./errors.js";
 import { publicationsFor } from "./parameters.js";
 import { imagesToCompare, planDeployment } from "./plan.js";
@@ -62,6 +62,8 @@ export interface RolloutDependencies {
   readonly parameterPacer: Pacer;
   /** @default Backoff */
   readonly backoff?: BackoffSettings;
+  /** Task definitions read or registered in this warm container. */
+  readonly taskDefinitions?: TaskDefinitionCache;
 }
 
 /** What a batch came to: the answer for Lambda and, per item, what was done. */
@@ -301,6 +303,7 @@ async function findOrphan(
   ecs: ECSClient,
   item: WorkItem,
   logger: Log,
+  cache: TaskDefinitionCache | undefined,
 ): Promise<string | undefined> {
   const listed = await ecs.send(
     new ListTaskDefinitionsCommand({
@@ -315,7 +318,7 @@ async function findOrphan(
     .sort((a, b) => revisionOf(b) - revisionOf(a))
     .slice(0, WorkItemLimits.ORPHAN_LOOKUP_REVISIONS);
   if (newer.length === 0) return undefined;
-  const { described } = await describeTaskDefinitions(ecs, newer, { logger });
+  const { described } = await describeTaskDefinitions(ecs, newer, { logger, cache });
   for (const arn of newer) {
     const tags = described.get(arn)?.tags ?? [];
     if (tags.some((t) => t.key === RolloutItemTag.KEY && t.value === item.itemId)) return arn;
@@ -328,11 +331,13 @@ async function registerInputOf(
   ecs: ECSClient,
   item: WorkItem,
   logger: Log,
+  cache: TaskDefinitionCache | undefined,
 ): Promise<TaskDefinitionChange["input"]> {
   let input = item.register;
   if (input === undefined) {
     const { described, failures } = await describeTaskDefinitions(ecs, [item.baseTaskDefinition], {
       logger,
+      cache,
     });
     const base = described.get(item.baseTaskDefinition);
     if (base === undefined)
@@ -388,7 +393,10 @@ export async function rollOutItem(
   if (services.length === 0) return { ...emptyOutcome(item), failed };
 
   const current = await describeItemServices(ecs, { ...item, services });
-  const reuse = item.action === "register" ? await findOrphan(ecs, item, logger) : undefined;
+  const reuse =
+    item.action === "register"
+      ? await findOrphan(ecs, item, logger, deps.taskDefinitions)
+      : undefined;
   if (reuse !== undefined) logger.debug("Reusing the revision of an earlier attempt", { reuse });
 
   const onBase: CandidateService[] = [];
@@ -433,7 +441,9 @@ export async function rollOutItem(
         containers: item.containers,
         images: item.images,
         ...(item.action === "register" &&
-          (reuse !== undefined ? { reuse } : { input: await registerInputOf(ecs, item, logger) })),
+          (reuse !== undefined
+            ? { reuse }
+            : { input: await registerInputOf(ecs, item, logger, deps.taskDefinitions) })),
         services: onBase,
       });
     }
@@ -445,7 +455,7 @@ export async function rollOutItem(
     const { described, failures } = await describeTaskDefinitions(
       ecs,
       moved.map((m) => m.taskDefinitionArn),
-      { logger },
+      { logger, cache: deps.taskDefinitions },
     );
     for (const m of moved) {
       const failure = failures.get(m.taskDefinitionArn);
@@ -502,6 +512,13 @@ export async function rollOutItem(
     registerPacer: noPacing,
     updatePacer: noPacing,
     beforeWrite: canWrite,
+    onRegistered: (arn, registered) => {
+      if (registered.taskDefinition)
+        deps.taskDefinitions?.remember(arn, {
+          taskDefinition: registered.taskDefinition,
+          ...(registered.tags && { tags: registered.tags }),
+        });
+    },
   });
   failed.push(...applied.failed);
 

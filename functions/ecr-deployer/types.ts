@@ -214,6 +214,13 @@ export interface DeploymentSummary {
   readonly published: readonly PublishedImage[];
   /** Dry run only: what would have been done. */
   readonly planned?: readonly PlannedUpdate[];
+  /** Push handler: services left alone because their task definition could not be read (not failures). */
+  readonly unreadable?: readonly {
+    cluster: string;
+    service: string;
+    taskDefinitionArn: string;
+    error: string;
+  }[];
   /** Push handler: the work items put on the rollout queue (one per new revision, or per part of one). */
   readonly queued?: readonly QueuedItem[];
 }

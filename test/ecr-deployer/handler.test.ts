@@ -564,19 +564,26 @@ describe("handler", () => {
         ],
       },
     ]);
-    expect(info).toHaveBeenCalledWith("Dry run: nothing changed", {
-      plan: [
-        {
-          cluster: "prod",
-          ecsService: "web",
-          taskDefinition: expect.stringContaining("app:1"),
-          newRevision: true,
-          containers: [
-            `app: ${REGISTRY}/team/app:v1@${digest("a")} -> ${REGISTRY}/team/app:v2@${digest("b")}`,
-          ],
-        },
-      ],
-    });
+    // The dry-run line is the push's one INFO line: the summary's counts, then the plan.
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(info).toHaveBeenCalledWith(
+      "Dry run: nothing changed",
+      expect.objectContaining({
+        servicesToUpdate: 1,
+        workItems: 0,
+        plan: [
+          {
+            cluster: "prod",
+            ecsService: "web",
+            taskDefinition: expect.stringContaining("app:1"),
+            newRevision: true,
+            containers: [
+              `app: ${REGISTRY}/team/app:v1@${digest("a")} -> ${REGISTRY}/team/app:v2@${digest("b")}`,
+            ],
+          },
+        ],
+      }),
+    );
   });
 
   it("fails only the services whose calls stay throttled after the SDK's retries, retryable", async () => {
