@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { regionalClients, retryOptions } from "../shared/clients.js";
+import { CappedLogFormatter } from "../shared/log-values.js";
 import { loadConfig } from "./config.js";
 import { AWS_MAX_ATTEMPTS } from "./constants.js";
 import { createApiKeyReader } from "./secret.js";
@@ -9,8 +10,11 @@ import { createHandler } from "./tracker.js";
 // Read once at init: a missing or invalid variable fails the cold start, not each event.
 const config = loadConfig();
 
-// POWERTOOLS_LOG_LEVEL is read by the Logger itself.
-const logger = new Logger({ serviceName: config.serviceName });
+// POWERTOOLS_LOG_LEVEL is read by the Logger itself; every line is capped (no line reaches 8 KB).
+const logger = new Logger({
+  serviceName: config.serviceName,
+  logFormatter: new CappedLogFormatter(),
+});
 
 /**
  * Lambda entry point for `ECS Deployment State Change` events: records completed and failed
