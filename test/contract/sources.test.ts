@@ -69,6 +69,9 @@ describe("the sources", () => {
     ["the region grammar", /\[a-z\]\{2(,4)?\}\(/],
     ["the cluster-name grammar", /A-Za-z0-9_-\]\{1,255\}/],
     ["the account-id grammar", /\^\\+d\{12\}\$/],
+    ["the ECR repository-name grammar", /\[\._-\]\[a-z0-9\]/],
+    ["the image-tag grammar", /\[\\w\.-\]\{0,127\}/],
+    ["the image-digest grammar", /a-f0-9\]\{64\}/],
   ])("write %s in one file, functions/shared/grammar.ts", (_label, marker) => {
     // Act
     const files = filesContaining(marker);
