@@ -5,6 +5,7 @@ import {
   GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { REDRIVE } from "../constants.js";
@@ -54,7 +55,10 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<QueueDept
   };
 }
 
-/** Receives up to `max` (≤ 10) messages and hides them for the redrive's visibility timeout. */
+/**
+ * Receives up to `max` (≤ 10) messages and hides them for the redrive's visibility
+ * timeout; from a FIFO queue with their message group and deduplication ids.
+ */
 export async function receiveMessages(
   sqs: SQSClient,
   url: string,
@@ -67,9 +71,26 @@ export async function receiveMessages(
       VisibilityTimeout: REDRIVE.visibilityTimeoutSeconds,
       WaitTimeSeconds: REDRIVE.waitTimeSeconds,
       MessageAttributeNames: ["All"],
+      MessageSystemAttributeNames: ["MessageGroupId", "MessageDeduplicationId"],
     }),
   );
   return Messages;
+}
+
+/** Sends a message to a FIFO queue in a message group, under a deduplication id. */
+export async function sendFifoMessage(
+  sqs: SQSClient,
+  url: string,
+  message: { body: string; groupId: string; deduplicationId: string },
+): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: url,
+      MessageBody: message.body,
+      MessageGroupId: message.groupId,
+      MessageDeduplicationId: message.deduplicationId,
+    }),
+  );
 }
 
 /** Deletes a received message. */

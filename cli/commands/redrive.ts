@@ -13,7 +13,14 @@ import {
 import { ExitCode, REDRIVE, TOOL } from "../constants.js";
 import { classifyDlqMessage, type DlqMessage, describeEvent } from "../dlq-message.js";
 import { CliError, describeError, isAwsError, isAwsErrorNamed, NotFoundError } from "../errors.js";
-import { dlqName, resolveFunctionName } from "../names.js";
+import {
+  dlqName,
+  isRolloutFunction,
+  resolveFunctionName,
+  rolloutDlqName,
+  rolloutQueueName,
+} from "../names.js";
+import { redriveRollout } from "../redrive-rollout.js";
 import type { AwsClients, Command, Output } from "../types.js";
 
 const NAME = "redrive";
@@ -36,7 +43,7 @@ export interface RedriveSummary {
 export interface MessageOutcome {
   readonly messageId: string;
   readonly outcome: "redriven" | "failed" | "skipped" | "would-redrive";
-  readonly kind: DlqMessage["kind"];
+  readonly kind: DlqMessage["kind"] | "rollout-item";
   readonly detail: string;
 }
 
@@ -194,18 +201,25 @@ export const redriveCommand: Command = {
   name: NAME,
   summary:
     "Re-invoke a function with the events waiting in its DLQ; delete those it then processes",
-  help: `Usage: ${TOOL} ${NAME} --function <tracker|deployer|name> [options]
+  help: `Usage: ${TOOL} ${NAME} --function <tracker|deployer|rollout|name> [options]
 
 Reads the function's dead-letter queue (<function>-dlq), takes the original event out of
 each message, invokes the function synchronously with it, and deletes the message only
-when the invocation succeeded. Two kinds of message are understood: Lambda's on-failure
+when the invocation succeeded.
+
+The rollout function's DLQ (<rollout function>-dlq.fifo) holds rollout items, one per new
+task-definition revision. Those go back to the rollout queue (<rollout function>.fifo),
+in their message group (the account and region of their services) and in order, each under
+a new deduplication id, and are deleted from the DLQ once sent; the rollout function then
+takes them as usual. When one item of a group cannot be sent, the later items of that
+group stay in the DLQ. Two kinds of message are understood: Lambda's on-failure
 invocation record ({"requestContext":{"condition":"RetriesExhausted",…},"requestPayload":
 <event>,…}) and the raw EventBridge event the rule could not deliver. Anything else is
 reported and left in the queue. Failed and skipped messages are made visible again when
 the run ends. Stops when the queue is empty or --max messages were read.
 
 Options:
-  --function <value>    tracker, deployer, or a function name. Required.
+  --function <value>    tracker, deployer, rollout, or a function name. Required.
   --queue-url <url>     The queue (default: looked up by the name <function>-dlq).
   --dry-run             Print what would be redriven; invoke and delete nothing.
   --max <n>             Read at most n messages (default ${REDRIVE.defaultMax}).
@@ -221,7 +235,8 @@ Exit codes: 0 nothing failed, 1 a redrive failed or an AWS error, 2 usage error.
 Examples:
   ${TOOL} ${NAME} --function tracker --dry-run
   ${TOOL} ${NAME} --function tracker --region eu-west-1
-  ${TOOL} ${NAME} --function deployer --name-prefix platform --max 10`,
+  ${TOOL} ${NAME} --function deployer --name-prefix platform --max 10
+  ${TOOL} ${NAME} --function rollout --dry-run`,
   options: {
     function: { type: "string" },
     "queue-url": { type: "string" },
@@ -238,13 +253,22 @@ Examples:
     const dryRun = values["dry-run"] === true;
     const givenUrl = queueUrlOption(NAME, "queue-url", values["queue-url"]);
     const clients = deps.clients(global.region);
-    const url = givenUrl ?? (await queueUrl(clients.sqs, dlqName(fn)));
-    output.err(`${dryRun ? "Dry run: reading" : "Redriving"} ${url} into ${fn} …`);
-    const summary = await redrive(
-      clients,
-      { functionName: fn, queueUrl: url, dryRun, max },
-      (line) => output.err(line),
-    );
+    const progress = (line: string) => output.err(line);
+    let summary: RedriveSummary;
+    if (isRolloutFunction(fn)) {
+      const url = givenUrl ?? (await queueUrl(clients.sqs, rolloutDlqName(fn)));
+      const target = await queueUrl(clients.sqs, rolloutQueueName(fn));
+      output.err(`${dryRun ? "Dry run: reading" : "Moving"} ${url} back to ${target} …`);
+      summary = await redriveRollout(
+        clients,
+        { functionName: fn, queueUrl: url, targetQueueUrl: target, dryRun, max, now: deps.now },
+        progress,
+      );
+    } else {
+      const url = givenUrl ?? (await queueUrl(clients.sqs, dlqName(fn)));
+      output.err(`${dryRun ? "Dry run: reading" : "Redriving"} ${url} into ${fn} …`);
+      summary = await redrive(clients, { functionName: fn, queueUrl: url, dryRun, max }, progress);
+    }
     if (global.json) {
       output.out(JSON.stringify(summary, null, 2));
     } else if (dryRun) {
