@@ -35,6 +35,7 @@ import {
   startMoto,
   useMotoEnvironment,
 } from "../support/moto.js";
+import { jsonLines, printedLines } from "../support/output.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
@@ -46,26 +47,6 @@ const SERVICE_NAME = "my-ecr-deployer";
 const LONG_NAME = `skip-${"n".repeat(250)}`;
 
 type Line = Record<string, unknown> & { level?: string; message?: string };
-
-/** Everything the handlers print (logs on stdout and stderr, EMF on stdout) while `act` runs. */
-async function printed<T>(act: () => Promise<T>): Promise<{ result: T; raw: string[] }> {
-  const chunks: string[] = [];
-  const record = (chunk: unknown) => {
-    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString());
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(record);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(record);
-  try {
-    return { result: await act(), raw: chunks.join("").split("\n").filter(Boolean) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
-const parsed = (raw: readonly string[]): Line[] =>
-  raw.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
 
 describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_server", () => {
   let moto: MotoServer;
@@ -172,7 +153,9 @@ describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_serv
     });
 
     // Act
-    const { result, raw } = await printed(() => handler(hostile).catch((error: unknown) => error));
+    const { result, lines: raw } = await printedLines(() =>
+      handler(hostile).catch((error: unknown) => error),
+    );
 
     // Assess
     try {
@@ -191,7 +174,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_serv
 
   it("rolls the others when an unrelated opted-in service's task definition cannot be read: WARN and metric name it", async () => {
     // Act
-    const { result, raw } = await printed(async () => {
+    const { result, lines: raw } = await printedLines(async () => {
       const summary = await handler(event);
       await deliverAll({
         sqs,
@@ -201,11 +184,14 @@ describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_serv
       });
       return summary;
     });
-    const lines = parsed(raw);
+    const lines = jsonLines(raw) as Line[];
 
     // Assess: the push succeeded and "web" rolled
     expect(result.status).not.toBe("partial-failure");
     expect(result.failed).toEqual([]);
+    expect(result.unreadable).toEqual([
+      expect.objectContaining({ cluster: "prod", service: "broken", taskDefinitionArn: brokenArn }),
+    ]);
     const { services } = await ecs.send(
       new DescribeServicesCommand({ cluster: "prod", services: ["web", "broken"] }),
     );

@@ -12,6 +12,7 @@ import {
   type UnreadableService,
 } from "../../functions/ecr-deployer/metrics.js";
 import type { CandidateService, Log } from "../../functions/ecr-deployer/types.js";
+import { jsonLines, printedLines } from "../support/output.js";
 import { ACCOUNT, REGION, throttlingError } from "./support.js";
 
 const ecsMock = mockClient(ECSClient);
@@ -230,25 +231,7 @@ describe("createDeployerMetrics", () => {
     vi.unstubAllEnvs();
   });
 
-  function emitted(act: () => void): Record<string, unknown>[] {
-    const chunks: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: unknown) => {
-      chunks.push(String(chunk));
-      return true;
-    });
-    try {
-      act();
-    } finally {
-      spy.mockRestore();
-    }
-    return chunks
-      .join("")
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  }
-
-  it("emits one EMF record per push, with the one agreed dimension and the services named", () => {
+  it("emits one EMF record per push, with the one agreed dimension and the services named", async () => {
     // Prepare
     vi.stubEnv("POWERTOOLS_DEV", "");
     vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "false");
@@ -259,7 +242,9 @@ describe("createDeployerMetrics", () => {
     ];
 
     // Act
-    const records = emitted(() => metrics.unreadableTaskDefinitions(unreadable));
+    const records = jsonLines(
+      (await printedLines(() => metrics.unreadableTaskDefinitions(unreadable))).lines,
+    );
 
     // Assess
     expect(records).toHaveLength(1);
@@ -276,14 +261,16 @@ describe("createDeployerMetrics", () => {
     expect(record.unreadableServices).toBe("prod/broken, prod/gone");
   });
 
-  it("emits nothing for a push without unreadable services", () => {
+  it("emits nothing for a push without unreadable services", async () => {
     // Prepare
     vi.stubEnv("POWERTOOLS_DEV", "");
     vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "false");
     const metrics = createDeployerMetrics("my-ecr-deployer");
 
     // Act
-    const records = emitted(() => metrics.unreadableTaskDefinitions([]));
+    const records = jsonLines(
+      (await printedLines(() => metrics.unreadableTaskDefinitions([]))).lines,
+    );
 
     // Assess
     expect(records).toEqual([]);

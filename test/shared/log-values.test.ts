@@ -6,27 +6,7 @@ import {
   capString,
   LogLimits,
 } from "../../functions/shared/log-values.js";
-
-/** Lines a logger writes to stdout and stderr (WARN and ERROR) while `act` runs. */
-function linesOf(act: () => void): string[] {
-  const chunks: string[] = [];
-  const record = (chunk: unknown) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(record);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(record);
-  try {
-    act();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return chunks
-    .join("")
-    .split("\n")
-    .filter((line) => line !== "");
-}
+import { printedLines } from "../support/output.js";
 
 const hundredKb = "x".repeat(100 * 1024);
 
@@ -127,13 +107,15 @@ describe("CappedLogFormatter", () => {
 
   const capped = () => new Logger({ serviceName: "svc", logFormatter: new CappedLogFormatter() });
 
-  it("writes an ordinary line exactly as the Powertools formatter does", () => {
+  it("writes an ordinary line exactly as the Powertools formatter does", async () => {
     // Prepare
     const extra = { cluster: "prod", services: ["a", "b"], counts: { skipped: 2 } };
 
     // Act
-    const [ours] = linesOf(() => capped().info("Push planned", extra));
-    const [theirs] = linesOf(() => new Logger({ serviceName: "svc" }).info("Push planned", extra));
+    const [ours] = (await printedLines(() => capped().info("Push planned", extra))).lines;
+    const [theirs] = (
+      await printedLines(() => new Logger({ serviceName: "svc" }).info("Push planned", extra))
+    ).lines;
 
     // Assess: same keys in the same order, same values (the timestamp aside)
     const strip = (line = "") => ({ ...JSON.parse(line), timestamp: undefined });
@@ -141,14 +123,14 @@ describe("CappedLogFormatter", () => {
     expect(strip(ours)).toEqual(strip(theirs));
   });
 
-  it("keeps every line under 8 KB whatever it is given", () => {
+  it("keeps every line under 8 KB whatever it is given", async () => {
     // Prepare: hostile input of every shape (sizes the Logger's own merging still handles fast)
     const logger = capped();
     logger.appendKeys({ repository: hundredKb, tag: hundredKb });
     const error = new Error(hundredKb, { cause: new Error(hundredKb) });
 
     // Act
-    const lines = linesOf(() => {
+    const { lines } = await printedLines(() => {
       logger.info(hundredKb);
       logger.info("many", { services: Array.from({ length: 10_000 }, () => "s".repeat(1000)) });
       logger.warn(
@@ -178,9 +160,11 @@ describe("CappedLogFormatter", () => {
     expect(asError?.error).toMatchObject({ name: "Error", message: expect.stringContaining("…") });
   });
 
-  it("cuts a long value less when the line has room for it", () => {
+  it("cuts a long value less when the line has room for it", async () => {
     // Act
-    const [line] = linesOf(() => capped().info("one long value", { value: "v".repeat(2000) }));
+    const [line] = (
+      await printedLines(() => capped().info("one long value", { value: "v".repeat(2000) }))
+    ).lines;
 
     // Assess: the first caps (1024 characters) already fit
     expect(JSON.parse(line ?? "").value).toBe(`${"v".repeat(1024)}…(+976 chars)`);
