@@ -39,13 +39,17 @@ const bounded = (min: number, max: number, pattern: RegExp, what: string) =>
 /** Fields every EventBridge event has; `detail` is checked per detail-type. */
 const envelopeSchema = z.object({
   version: z.optional(z.string()),
-  id: nonEmpty(),
+  id: bounded(1, Limits.EVENT_ID_MAX, /^[\s\S]*$/, "an event id"),
   "detail-type": bounded(1, Limits.DETAIL_TYPE_MAX, /^[\s\S]*$/, "a detail-type"),
   source: z.literal(EcrEvent.SOURCE, `must be "${EcrEvent.SOURCE}"`),
   account: matching(ACCOUNT_ID, "must be a 12-digit account id"),
-  time: z
-    .string()
-    .check(z.refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 time")),
+  time: z.string().check(
+    z.refine(
+      // The longest ISO 8601 time with a fraction and an offset is under 40 characters.
+      (value) => value.length <= 64 && !Number.isNaN(Date.parse(value)),
+      "must be an ISO 8601 time",
+    ),
+  ),
   region: bounded(1, Limits.REGION_MAX, REGION, "an AWS region"),
   resources: z.optional(
     z.array(

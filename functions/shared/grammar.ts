@@ -70,6 +70,11 @@ export const Limits = {
    * (`ap-southeast-5`, `eusc-de-east-1`). Ours, so the pattern never runs on a huge string.
    */
   REGION_MAX: 32,
+  /**
+   * EventBridge event ids: AWS sets them (a UUID, 36 characters) and documents no maximum.
+   * Ours, so an id travels in a work item (an SQS message of at most 256 KB) whatever it is.
+   */
+  EVENT_ID_MAX: 128,
 } as const;
 
 /** A `sha256:` image digest. */

@@ -98,6 +98,8 @@ describe("classifyEvent", () => {
     ["an array", [valid], "event"],
     ["no id", without("id"), "id"],
     ["an empty id", { ...valid, id: "" }, "id"],
+    ["a 129-character id", { ...valid, id: "i".repeat(129) }, "id"],
+    ["a 100 KB time", { ...valid, time: `2026-01-01T12:00:00Z${" ".repeat(100 * 1024)}` }, "time"],
     ["another source", { ...valid, source: "aws.ecs" }, "source"],
     ["no source", without("source"), "source"],
     ["no detail-type", without("detail-type"), "detail-type"],
