@@ -440,7 +440,7 @@ export async function lookupPushTimes(
     } catch (error) {
       if (!isImageNotFound(error)) throw error;
       // One missing id fails the whole call: ask for each id alone, and ignore the missing ones.
-      options.logger.info("Some referenced images no longer exist; looking them up one by one", {
+      options.logger.debug("Some referenced images no longer exist; looking them up one by one", {
         count: batch.length,
       });
       for (const id of batch) {
@@ -448,7 +448,7 @@ export async function lookupPushTimes(
           await describe([id]);
         } catch (single) {
           if (isImageNotFound(single)) {
-            options.logger.info("Referenced image no longer exists", { imageId: id });
+            options.logger.debug("Referenced image no longer exists", { imageId: id });
             continue;
           }
           throw single;

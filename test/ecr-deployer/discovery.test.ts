@@ -226,17 +226,21 @@ describe("lookupPushTimes", () => {
       };
     });
 
+    const logger = silentLogger();
+    const info = vi.spyOn(logger, "info");
+
     // Act
     const times = await lookupPushTimes(
       ecr,
       pushedImage(),
       [{ imageTag: "v1" }, { imageTag: "old" }],
-      { logger: silentLogger() },
+      { logger },
     );
 
-    // Assess
+    // Assess: the missing image is a DEBUG line, not one INFO line per image of the fleet
     expect(ecrMock.commandCalls(DescribeImagesCommand)).toHaveLength(3);
     expect([...times.keys()].sort()).toEqual([digest("a"), "tag:v1"].sort());
+    expect(info).not.toHaveBeenCalled();
   });
 
   it("throws a retryable DiscoveryError when ECR fails on the server side", async () => {
