@@ -4,6 +4,7 @@ import {
   GetPolicyCommand,
   InvokeCommand,
   type LambdaClient,
+  paginateListEventSourceMappings,
 } from "@aws-sdk/client-lambda";
 import { isAwsErrorNamed } from "../errors.js";
 
@@ -90,4 +91,39 @@ export async function findFunctionPolicy(
     if (isAwsErrorNamed(error, "ResourceNotFoundException")) return null;
     throw error;
   }
+}
+
+/** An event source mapping of a function, as doctor checks it. */
+export interface EventSourceMappingFacts {
+  readonly uuid: string | undefined;
+  /** `Enabled`, `Disabled`, `Creating`, … */
+  readonly state: string | undefined;
+  readonly stateReason: string | undefined;
+  readonly eventSourceArn: string | undefined;
+  readonly functionResponseTypes: readonly string[];
+  readonly maximumConcurrency: number | undefined;
+}
+
+/** The event source mappings that feed a function (none when it has none). */
+export async function eventSourceMappings(
+  lambda: LambdaClient,
+  functionName: string,
+): Promise<EventSourceMappingFacts[]> {
+  const found: EventSourceMappingFacts[] = [];
+  for await (const page of paginateListEventSourceMappings(
+    { client: lambda },
+    { FunctionName: functionName },
+  )) {
+    for (const m of page.EventSourceMappings ?? []) {
+      found.push({
+        uuid: m.UUID,
+        state: m.State,
+        stateReason: m.StateTransitionReason,
+        eventSourceArn: m.EventSourceArn,
+        functionResponseTypes: m.FunctionResponseTypes ?? [],
+        maximumConcurrency: m.ScalingConfig?.MaximumConcurrency,
+      });
+    }
+  }
+  return found;
 }

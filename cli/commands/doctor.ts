@@ -7,7 +7,9 @@ import {
   publishesImages,
   publishingVerdicts,
 } from "../doctor/publishing.js";
+import { gatherRolloutFacts, rolloutVerdicts } from "../doctor/rollout.js";
 import type { Check } from "../doctor/types.js";
+import { gatherUnreadableFacts, unreadableVerdicts } from "../doctor/unreadable.js";
 import { functionVerdicts, isHealthy, nothingInstalled } from "../doctor/verdicts.js";
 import { describeError, isAwsError } from "../errors.js";
 import type { FunctionKind } from "../names.js";
@@ -33,7 +35,13 @@ Checks the module's resources in one region: each function exists and is Active;
 EventBridge rule exists, is ENABLED and targets it; its resource policy lets EventBridge
 invoke it from the rule; its DLQ exists and is empty. For the tracker also: the secret in
 ${EnvVar.API_KEY_SECRET_ARN} exists and has a value (the value is never printed), and ${EnvVar.ENDPOINT_URL}
-is https and answers a HEAD request within 5 s. For the deployer with publishing on: each
+is https and answers a HEAD request within 5 s. For the deployer also: its rollout
+function (<deployer>-rollout) exists and is Active; an Enabled event source mapping feeds it
+from the rollout queue (<deployer>-rollout.fifo) and reports batch item failures; the
+queue exists (how many items wait is shown); the rollout DLQ (<deployer>-rollout-dlq.fifo)
+exists and is empty; and every service the deployer follows has a task definition that
+can be read (one DescribeTaskDefinition per distinct revision: a service whose revision
+cannot be read is skipped by every push and listed here). With publishing on: each
 followed service tagged ecs-deployments:publish has its parameters, and they name the
 images the service runs. A function that is not deployed is
 reported as not installed, which is not a failure unless --require names it.
@@ -71,6 +79,23 @@ Examples:
       deployer?.function.ok && deployer.function.value
         ? (deployer.function.value.Environment?.Variables ?? {})
         : undefined;
+    if (environment) {
+      const options = { region: global.region, namePrefix: global.namePrefix };
+      checks.push(
+        ...rolloutVerdicts(await gatherRolloutFacts(clients, global.namePrefix), options),
+      );
+      try {
+        checks.push(...unreadableVerdicts(await gatherUnreadableFacts(clients.ecs, environment)));
+      } catch (error) {
+        if (!isAwsError(error) || error.$metadata?.httpStatusCode === undefined) throw error;
+        checks.push({
+          status: "fail",
+          subject: "task definitions of followed services",
+          message: `cannot be checked: ${describeError(error)}`,
+          fix: "grant ecs:ListClusters, ecs:ListServices, ecs:DescribeServices and ecs:DescribeTaskDefinition, or check --region",
+        });
+      }
+    }
     if (environment && publishesImages(environment)) {
       try {
         checks.push(...publishingVerdicts(await gatherPublishingFacts(clients, environment)));

@@ -13,7 +13,7 @@ import type { FunctionFacts, Lookup } from "./types.js";
  * Runs one look-up; an error AWS answered with (AccessDenied, …) becomes a fact, while
  * missing credentials or region and network trouble end the whole run with one message.
  */
-async function lookup<T>(run: () => Promise<T>): Promise<Lookup<T>> {
+export async function lookup<T>(run: () => Promise<T>): Promise<Lookup<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (error) {
@@ -22,7 +22,7 @@ async function lookup<T>(run: () => Promise<T>): Promise<Lookup<T>> {
   }
 }
 
-async function dlqFacts(clients: AwsClients, name: string) {
+export async function queueFacts(clients: AwsClients, name: string) {
   const url = await findQueueUrl(clients.sqs, name);
   if (url === null) return null;
   const depth = await queueDepth(clients.sqs, url);
@@ -57,7 +57,7 @@ export async function gatherFunctionFacts(
   const [rule, policy, dlq] = await Promise.all([
     lookup(() => findRule(clients.events, name)),
     lookup(() => findFunctionPolicy(clients.lambda, name)),
-    lookup(() => dlqFacts(clients, dlqName(name))),
+    lookup(() => queueFacts(clients, dlqName(name))),
   ]);
   const facts: FunctionFacts = { kind, functionName: name, function: fn, rule, policy, dlq };
   if (kind !== "tracker") return facts;

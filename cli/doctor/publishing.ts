@@ -3,13 +3,7 @@
  * asks for its images to be published, whether each parameter exists and names the
  * image the service runs.
  */
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  type ECSClient,
-  paginateListClusters,
-  paginateListServices,
-} from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import {
   Defaults,
   EnvVar,
@@ -17,10 +11,10 @@ import {
   PublishTag,
 } from "../../functions/ecr-deployer/contract.js";
 import { readPublishTag } from "../../functions/ecr-deployer/parameters.js";
-import { clusterNameOf } from "../../functions/shared/arn.js";
 import { parseImageReference } from "../../functions/shared/image-reference.js";
 import { parameterValue } from "../aws/ssm.js";
 import type { AwsClients } from "../types.js";
+import { followedServices } from "./followed-services.js";
 import type { Check } from "./types.js";
 
 /** Whether the deployer's environment turns publishing on. */
@@ -49,8 +43,6 @@ export interface PublishingServiceFacts {
   readonly parameters: readonly PublishedParameterFacts[];
 }
 
-const DESCRIBE_SERVICES_BATCH = 10;
-
 /**
  * Finds the services the deployer follows (its allowed clusters, or every cluster) that
  * carry the publish tag, and reads their parameters. The containers checked are those
@@ -61,63 +53,38 @@ export async function gatherPublishingFacts(
   environment: Readonly<Record<string, string>>,
 ): Promise<PublishingServiceFacts[]> {
   const path = environment[EnvVar.IMAGE_PARAMETER_PATH] || Defaults.IMAGE_PARAMETER_PATH;
-  const followKey = environment[EnvVar.OPT_IN_TAG_KEY] || Defaults.OPT_IN_TAG_KEY;
-  const followsByDefault = (environment[EnvVar.DEFAULT_TAG_PATTERN] ?? "").trim() !== "";
-  const allowed = (environment[EnvVar.ALLOWED_CLUSTERS] ?? "")
-    .split(",")
-    .map((c) => c.trim())
-    .filter((c) => c !== "");
-  const clusters = allowed.length > 0 ? allowed : await listClusters(clients.ecs);
   const found: PublishingServiceFacts[] = [];
-  for (const clusterRef of clusters) {
-    const cluster = clusterNameOf(clusterRef);
-    const arns: string[] = [];
-    for await (const page of paginateListServices({ client: clients.ecs }, { cluster: clusterRef }))
-      arns.push(...(page.serviceArns ?? []));
-    for (let i = 0; i < arns.length; i += DESCRIBE_SERVICES_BATCH) {
-      const { services = [] } = await clients.ecs.send(
-        new DescribeServicesCommand({
-          cluster: clusterRef,
-          services: arns.slice(i, i + DESCRIBE_SERVICES_BATCH),
-          include: ["TAGS"],
-        }),
-      );
-      for (const service of services) {
-        const tag = (key: string) => service.tags?.find((t) => t.key === key)?.value;
-        if (!service.serviceName || !service.taskDefinition) continue;
-        if (tag(followKey) === undefined && !followsByDefault) continue;
-        const publish = readPublishTag(tag(PublishTag.KEY), path);
-        if (publish.kind === "off") continue;
-        const base = { cluster, service: service.serviceName };
-        if (publish.kind === "invalid") {
-          found.push({ ...base, named: false, error: publish.error, parameters: [] });
-          continue;
-        }
-        const { taskDefinition } = await clients.ecs.send(
-          new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }),
-        );
-        const containers = (taskDefinition?.containerDefinitions ?? []).filter(
-          (c) => c.name !== undefined && c.image !== undefined && isEcrImage(c.image),
-        ) as { name: string; image: string }[];
-        const wanted =
-          publish.target.kind === "named"
-            ? [
-                {
-                  parameter: publish.target.name,
-                  runs: [...new Set(containers.map((c) => c.image))],
-                },
-              ]
-            : containers.map((c) => ({
-                parameter: imageParameterName(path, cluster, service.serviceName as string, c.name),
-                runs: [c.image],
-                container: c.name,
-              }));
-        const parameters: PublishedParameterFacts[] = [];
-        for (const w of wanted)
-          parameters.push({ ...w, value: await parameterValue(clients.ssm, w.parameter) });
-        found.push({ ...base, named: publish.target.kind === "named", parameters });
-      }
+  for (const { cluster, service, tag } of await followedServices(clients.ecs, environment)) {
+    const publish = readPublishTag(tag(PublishTag.KEY), path);
+    if (publish.kind === "off") continue;
+    const base = { cluster, service: service.serviceName };
+    if (publish.kind === "invalid") {
+      found.push({ ...base, named: false, error: publish.error, parameters: [] });
+      continue;
     }
+    const { taskDefinition } = await clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }),
+    );
+    const containers = (taskDefinition?.containerDefinitions ?? []).filter(
+      (c) => c.name !== undefined && c.image !== undefined && isEcrImage(c.image),
+    ) as { name: string; image: string }[];
+    const wanted =
+      publish.target.kind === "named"
+        ? [
+            {
+              parameter: publish.target.name,
+              runs: [...new Set(containers.map((c) => c.image))],
+            },
+          ]
+        : containers.map((c) => ({
+            parameter: imageParameterName(path, cluster, service.serviceName, c.name),
+            runs: [c.image],
+            container: c.name,
+          }));
+    const parameters: PublishedParameterFacts[] = [];
+    for (const w of wanted)
+      parameters.push({ ...w, value: await parameterValue(clients.ssm, w.parameter) });
+    found.push({ ...base, named: publish.target.kind === "named", parameters });
   }
   return found;
 }
@@ -128,13 +95,6 @@ function isEcrImage(image: string): boolean {
   } catch {
     return false;
   }
-}
-
-async function listClusters(ecs: ECSClient): Promise<string[]> {
-  const arns: string[] = [];
-  for await (const page of paginateListClusters({ client: ecs }, {}))
-    arns.push(...(page.clusterArns ?? []));
-  return arns;
 }
 
 const WRITE_FIX = (name: string, image: string) =>
