@@ -3,7 +3,6 @@
  * takes them from there) rather than into a direct invocation, in their message group and
  * in the order they were received, each under a new deduplication id.
  */
-import type { Message } from "@aws-sdk/client-sqs";
 import { isAccessDeniedError } from "../functions/shared/aws-errors.js";
 import {
   deleteMessage,
@@ -12,7 +11,7 @@ import {
   releaseMessages,
   sendFifoMessage,
 } from "./aws/sqs.js";
-import type { MessageOutcome, RedriveSummary } from "./commands/redrive.js";
+import { type MessageOutcome, outcomeRecorder, type RedriveSummary } from "./commands/redrive.js";
 import { REDRIVE } from "./constants.js";
 import { CliError, describeError, isAwsError, isAwsErrorNamed, NotFoundError } from "./errors.js";
 import { classifyRolloutMessage, redriveDeduplicationId } from "./rollout-item.js";
@@ -51,16 +50,7 @@ export async function redriveRollout(
   const blockedGroups = new Set<string>();
   const outcomes: MessageOutcome[] = [];
   const count = { redriven: 0, failed: 0, skipped: 0, wouldRedrive: 0 };
-  const record = (
-    message: Message,
-    outcome: MessageOutcome["outcome"],
-    kind: MessageOutcome["kind"],
-    detail: string,
-  ) => {
-    outcomes.push({ messageId: message.MessageId ?? "?", outcome, kind, detail });
-    const mark = { redriven: "✔", failed: "✘", skipped: "-", "would-redrive": "→" }[outcome];
-    progress(`${mark} ${message.MessageId}: ${outcome} — ${detail}`);
-  };
+  const record = outcomeRecorder(outcomes, progress);
 
   try {
     while (seen.size < options.max) {

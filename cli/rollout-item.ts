@@ -3,6 +3,7 @@
  * failed every receive. What one is, and how it goes back to the rollout queue.
  */
 import { WORK_ITEM_KIND } from "../functions/ecr-deployer/contract.js";
+import { isObject, text } from "./dlq-message.js";
 
 /** A rollout item recognised in a DLQ message, or why it is not one. */
 export type RolloutDlqMessage =
@@ -16,16 +17,6 @@ export type RolloutDlqMessage =
     }
   | { readonly kind: "unrecognised"; readonly reason: string };
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
 /** Most characters of a value quoted in a progress line. */
 const QUOTE = 120;
 
@@ -33,7 +24,7 @@ function quote(value: string): string {
   return value.length > QUOTE ? `${value.slice(0, QUOTE)}…` : value;
 }
 
-function describe(item: Json): string {
+function describe(item: Record<string, unknown>): string {
   const image = isObject(item.image) ? item.image : {};
   const reference = [text(image.repository), text(image.tag)].filter(Boolean).join(":");
   const services = Array.isArray(item.services) ? item.services.length : 0;

@@ -5,7 +5,6 @@ import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatement,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -14,14 +13,13 @@ import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DLQ_SUFFIX } from "../functions/shared/contract.js";
 import {
-  addKmsStatementOfToken,
   firstOccurrence,
   functionLogGroup,
-  literalKmsStatements,
+  functionRole,
+  moduleFunction,
   queueEncryption,
 } from "./function-parts.js";
 import { DLQ_RETENTION_SECONDS } from "./limits.js";
-import { serviceRole } from "./service-role.js";
 import { attr, both, countOf, type Toggle } from "./terraform.js";
 import { checkEventDrivenFunctionProps } from "./validation.js";
 
@@ -196,51 +194,37 @@ export class EventDrivenFunction extends Construct {
       tags,
     });
 
-    const { role, policy, rolePolicy } = serviceRole(this, {
+    const { role, rolePolicy } = functionRole(this, {
       count,
       name,
-      description: `Execution role of ${name}`,
-      service: "lambda.amazonaws.com",
-      trustSid: "LambdaAssumesRole",
+      logGroup,
       sourcePolicyDocuments: props.sourcePolicyDocuments,
       statements: [
-        {
-          sid: "WriteOwnLogs",
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${attr(logGroup, "arn")}:*`],
-        },
         {
           sid: "SendFailedEventsToOwnDlq",
           actions: ["sqs:SendMessage"],
           resources: [attr(dlq, "arn")],
         },
         ...props.statements,
-        ...literalKmsStatements(props.kmsKeyArn),
       ],
+      kmsKeyArn: props.kmsKeyArn,
       tags,
     });
-    addKmsStatementOfToken(policy, props.kmsKeyArn);
 
-    const fn = new LambdaFunction(this, "function", {
+    const fn = moduleFunction(this, "function", {
       count,
-      functionName: name,
+      name,
       description: props.description,
-      role: attr(role, "arn"),
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
       handler: "index.handler",
-      filename: props.code.filename,
-      sourceCodeHash: props.code.sourceCodeHash,
+      code: props.code,
       timeout: props.timeout ?? 60,
       memorySize: props.memorySize ?? 256,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? -1,
-      environment: { variables: props.environment },
-      loggingConfig: { logFormat: "JSON", logGroup: attr(logGroup, "name") },
+      environment: props.environment,
+      role,
+      rolePolicy,
+      logGroup,
       tags,
-      // Our log group first, or the first invocation creates one without retention and
-      // ours then fails with "already exists"; the role's policy first, or that
-      // invocation cannot write its logs or reach the DLQ.
-      dependsOn: [logGroup, rolePolicy],
     });
 
     new LambdaFunctionEventInvokeConfig(this, "async_config", {

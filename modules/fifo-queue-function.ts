@@ -1,7 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 import { Fn, Op, Token } from "cdktf";
@@ -10,11 +9,11 @@ import { FIFO_QUEUE_SUFFIX } from "../functions/ecr-deployer/contract.js";
 import { DLQ_SUFFIX } from "../functions/shared/contract.js";
 import type { FunctionCommonProps, LambdaCode } from "./event-driven-function.js";
 import {
-  addKmsStatementOfToken,
   firstOccurrence,
   functionLogGroup,
+  functionRole,
   KMS_ACTIONS,
-  literalKmsStatements,
+  moduleFunction,
   queueEncryption,
 } from "./function-parts.js";
 import {
@@ -24,7 +23,6 @@ import {
   WORK_QUEUE_MAX_MESSAGE_BYTES,
   WORK_QUEUE_RETENTION_SECONDS,
 } from "./limits.js";
-import { serviceRole } from "./service-role.js";
 import { attr, both, countOf } from "./terraform.js";
 import { checkFifoQueueFunctionProps } from "./validation.js";
 
@@ -182,19 +180,12 @@ export class FifoQueueFunction extends Construct {
       }),
     });
 
-    const { policy, role, rolePolicy } = serviceRole(this, {
+    const { role, rolePolicy } = functionRole(this, {
       count,
       name,
-      description: `Execution role of ${name}`,
-      service: "lambda.amazonaws.com",
-      trustSid: "LambdaAssumesRole",
+      logGroup,
       sourcePolicyDocuments: props.sourcePolicyDocuments,
       statements: [
-        {
-          sid: "WriteOwnLogs",
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${attr(logGroup, "arn")}:*`],
-        },
         {
           // The event source reads and deletes; the function hides a throttled item longer.
           sid: "ConsumeOwnQueue",
@@ -207,41 +198,34 @@ export class FifoQueueFunction extends Construct {
           resources: [attr(queue, "arn")],
         },
         ...props.statements,
-        // Receiving from an encrypted queue needs only Decrypt.
-        ...literalKmsStatements(props.kmsKeyArn, KMS_ACTIONS.DECRYPT),
       ],
+      kmsKeyArn: props.kmsKeyArn,
+      // Receiving from an encrypted queue needs only Decrypt.
+      kmsActions: KMS_ACTIONS.DECRYPT,
       tags,
     });
-    addKmsStatementOfToken(policy, props.kmsKeyArn, KMS_ACTIONS.DECRYPT);
 
-    const fn = new LambdaFunction(this, "function", {
+    const fn = moduleFunction(this, "function", {
       count,
-      functionName: name,
+      name,
       description: props.description,
-      role: attr(role, "arn"),
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
       handler: props.handler,
-      filename: props.code.filename,
-      sourceCodeHash: props.code.sourceCodeHash,
+      code: props.code,
       timeout,
       memorySize: props.memorySize ?? D.MEMORY_SIZE,
       // Unreserved: the event source's maximum concurrency bounds it without taking any
       // of the account's concurrency away from other functions.
       reservedConcurrentExecutions: -1,
       environment: {
-        variables: {
-          ...props.environment,
-          ...(props.queueUrlVariable !== undefined && {
-            [props.queueUrlVariable]: attr(queue, "url"),
-          }),
-        },
+        ...props.environment,
+        ...(props.queueUrlVariable !== undefined && {
+          [props.queueUrlVariable]: attr(queue, "url"),
+        }),
       },
-      loggingConfig: { logFormat: "JSON", logGroup: attr(logGroup, "name") },
+      role,
+      rolePolicy,
+      logGroup,
       tags,
-      // Our log group first (or Lambda creates one without retention), the role's policy
-      // first (or the first invocation cannot write its logs).
-      dependsOn: [logGroup, rolePolicy],
     });
 
     new LambdaEventSourceMapping(this, "mapping", {

@@ -9,9 +9,14 @@ import type {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueueConfig } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn, Op, Token } from "cdktf";
 import type { Construct } from "constructs";
+import type { LambdaCode } from "./event-driven-function.js";
+import { type ServiceRole, serviceRole } from "./service-role.js";
+import { attr } from "./terraform.js";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./validation.js";
 
 /**
@@ -130,4 +135,90 @@ export function firstOccurrence(
     alarmActions: alarmActions ?? [],
     tags,
   };
+}
+
+/** What a function's execution role needs. */
+export interface FunctionRoleProps {
+  readonly count: number;
+  /** The function's name; names the role and its policy. */
+  readonly name: string;
+  /** The function's log group, the only one it may write to. */
+  readonly logGroup: CloudwatchLogGroup;
+  /** The statements after `WriteOwnLogs`. */
+  readonly statements: DataAwsIamPolicyDocumentStatement[];
+  readonly sourcePolicyDocuments?: string[];
+  readonly kmsKeyArn?: string;
+  /** What the function does with the customer key. @default decrypt and encrypt */
+  readonly kmsActions?: readonly string[];
+  readonly tags: Record<string, string>;
+}
+
+/** A function's execution role: its own logs, the statements given, the customer key. */
+export function functionRole(scope: Construct, props: FunctionRoleProps): ServiceRole {
+  const role = serviceRole(scope, {
+    count: props.count,
+    name: props.name,
+    description: `Execution role of ${props.name}`,
+    service: "lambda.amazonaws.com",
+    trustSid: "LambdaAssumesRole",
+    sourcePolicyDocuments: props.sourcePolicyDocuments,
+    statements: [
+      {
+        sid: "WriteOwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${attr(props.logGroup, "arn")}:*`],
+      },
+      ...props.statements,
+      ...literalKmsStatements(props.kmsKeyArn, props.kmsActions),
+    ],
+    tags: props.tags,
+  });
+  addKmsStatementOfToken(role.policy, props.kmsKeyArn, props.kmsActions);
+  return role;
+}
+
+/** What a function of the module needs beyond what every one has alike. */
+export interface ModuleFunctionProps {
+  readonly count: number;
+  readonly name: string;
+  readonly description: string;
+  readonly handler: string;
+  readonly code: LambdaCode;
+  readonly timeout: number;
+  readonly memorySize: number;
+  readonly reservedConcurrentExecutions: number;
+  readonly environment: Record<string, string>;
+  readonly role: ServiceRole["role"];
+  readonly rolePolicy: IamRolePolicy;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly tags: Record<string, string>;
+}
+
+/** A Node.js 22 function on arm64 that logs JSON to its own log group. */
+export function moduleFunction(
+  scope: Construct,
+  id: string,
+  props: ModuleFunctionProps,
+): LambdaFunction {
+  return new LambdaFunction(scope, id, {
+    count: props.count,
+    functionName: props.name,
+    description: props.description,
+    role: attr(props.role, "arn"),
+    runtime: "nodejs22.x",
+    architectures: ["arm64"],
+    handler: props.handler,
+    filename: props.code.filename,
+    sourceCodeHash: props.code.sourceCodeHash,
+    timeout: props.timeout,
+    memorySize: props.memorySize,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    environment: { variables: props.environment },
+    loggingConfig: { logFormat: "JSON", logGroup: attr(props.logGroup, "name") },
+    tags: props.tags,
+    // Our log group first, or the first invocation creates one without retention and
+    // ours then fails with "already exists"; the role's policy first, or that
+    // invocation cannot write its logs or reach its queues.
+    dependsOn: [props.logGroup, props.rolePolicy],
+  });
 }

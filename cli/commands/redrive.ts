@@ -54,6 +54,20 @@ interface RedriveOptions {
   readonly max: number;
 }
 
+/** Records what happened to a message and prints its progress line. */
+export function outcomeRecorder(outcomes: MessageOutcome[], progress: Output["err"]) {
+  return (
+    message: Message,
+    outcome: MessageOutcome["outcome"],
+    kind: MessageOutcome["kind"],
+    detail: string,
+  ): void => {
+    outcomes.push({ messageId: message.MessageId ?? "?", outcome, kind, detail });
+    const mark = { redriven: "✔", failed: "✘", skipped: "-", "would-redrive": "→" }[outcome];
+    progress(`${mark} ${message.MessageId}: ${outcome} — ${detail}`);
+  };
+}
+
 function origin(message: DlqMessage): string {
   switch (message.kind) {
     case "invocation-record":
@@ -81,16 +95,7 @@ export async function redrive(
   const outcomes: MessageOutcome[] = [];
   const seen = new Set<string>();
   const count = { redriven: 0, failed: 0, skipped: 0, wouldRedrive: 0 };
-  const record = (
-    message: Message,
-    outcome: MessageOutcome["outcome"],
-    kind: DlqMessage["kind"],
-    detail: string,
-  ) => {
-    outcomes.push({ messageId: message.MessageId ?? "?", outcome, kind, detail });
-    const mark = { redriven: "✔", failed: "✘", skipped: "-", "would-redrive": "→" }[outcome];
-    progress(`${mark} ${message.MessageId}: ${outcome} — ${detail}`);
-  };
+  const record = outcomeRecorder(outcomes, progress);
 
   try {
     while (seen.size < options.max) {
