@@ -37,3 +37,13 @@ output "event_forwarding_role_arn" {
   description = "The ARN of the role that EventBridge uses to forward events from the other regions."
   value       = module.ecs_deployments.event_forwarding_role_arn
 }
+
+output "deployer_rollout_role_arn" {
+  description = "The ARN of the rollout function's role: the only one that registers task definitions and updates services."
+  value       = module.ecs_deployments.deployer_rollout_role_arn
+}
+
+output "deployer_rollout_dlq_url" {
+  description = "The URL of the queue that keeps rollout items that failed every receive (redrive --function rollout)."
+  value       = module.ecs_deployments.deployer_rollout_dlq_url
+}

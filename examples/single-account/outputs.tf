@@ -32,3 +32,13 @@ output "deployer_dlq_url" {
   description = "The URL of the queue that keeps push events the deployer could not handle."
   value       = module.ecs_deployments.deployer_dlq_url
 }
+
+output "deployer_rollout_log_group_name" {
+  description = "The name of the rollout function's CloudWatch log group: what the deployer registered and updated."
+  value       = module.ecs_deployments.deployer_rollout_log_group_name
+}
+
+output "deployer_rollout_dlq_url" {
+  description = "The URL of the queue that keeps rollout items that failed every receive (redrive --function rollout)."
+  value       = module.ecs_deployments.deployer_rollout_dlq_url
+}
