@@ -222,7 +222,9 @@ describe.each(Object.entries(LAYOUTS))("a consumer project: %s", (_name, layout)
       };
     };
     const functions = Object.values(synthesised.resource.aws_lambda_function);
-    expect(functions).toHaveLength(2);
+    // The tracker, and the deployer's push and rollout functions, which share one zip.
+    expect(functions).toHaveLength(3);
+    expect(new Set(functions.map((fn) => fn.filename)).size).toBe(2);
     for (const fn of functions) {
       expect(fn.filename).not.toMatch(/^\//);
       // cdktf writes assets beside the stack; the path is relative to the stack's folder.
