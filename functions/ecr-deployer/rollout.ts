@@ -113,6 +113,19 @@ function receiveCountOf(record: SQSRecord): number {
   return Number.isInteger(count) && count > 0 ? count : 1;
 }
 
+/**
+ * Whether an earlier attempt may have registered this item's revision: the message was
+ * received before, it is a later part of a split revision, or it was sent again (a redrive
+ * sends it with another deduplication id). Only then is the family looked through.
+ */
+export function mayHaveOrphan(record: SQSRecord, item: WorkItem): boolean {
+  return (
+    receiveCountOf(record) > 1 ||
+    item.part > 0 ||
+    record.attributes?.MessageDeduplicationId !== `${item.itemId}-${item.part}`
+  );
+}
+
 /** The visibility (seconds) a failed item is handed back with. */
 export function backoffSeconds(
   outcome: Pick<ItemOutcome, "failed" | "throttled" | "cutShort">,
@@ -159,6 +172,16 @@ export async function rollOutBatch(
       });
     }
   };
+  // The services of the whole batch, read at once (10 per call), then kept up to date as items move them.
+  const known = new Map<string, Service>();
+  try {
+    await prefetchServices(event.Records, deps, known);
+  } catch (error) {
+    // Each item reads what it still needs.
+    logger.debug("Services of the batch could not be read at once", {
+      error: failureOf(error).message,
+    });
+  }
   let stopping = false;
   for (const [index, record] of event.Records.entries()) {
     logger.resetKeys();
@@ -205,7 +228,7 @@ export async function rollOutBatch(
       remaining() > backoff.SAFETY_MARGIN_MS + pacers.SERVICE_MODIFY.delayFor(1);
     let outcome: ItemOutcome;
     try {
-      outcome = await rollOutItem(item, deps, canWrite);
+      outcome = await rollOutItem(item, deps, canWrite, known, mayHaveOrphan(record, item));
     } catch (error) {
       const { message, retryable } = failureOf(error);
       logger.error("Work item failed", { error: message, retryable });
@@ -243,6 +266,28 @@ export async function rollOutBatch(
   };
 }
 
+/** Reads the services of every well-formed item of a batch, per region. */
+async function prefetchServices(
+  records: readonly SQSRecord[],
+  deps: RolloutDependencies,
+  known: Map<string, Service>,
+): Promise<void> {
+  const byRegion = new Map<string, WorkItem["services"][number][]>();
+  for (const record of records) {
+    let item: WorkItem;
+    try {
+      item = parseWorkItem(record.body);
+    } catch {
+      continue;
+    }
+    const list = byRegion.get(item.target.region) ?? [];
+    list.push(...item.services);
+    byRegion.set(item.target.region, list);
+  }
+  for (const [region, services] of byRegion)
+    await describeServicesOf(deps.ecsIn(region), services, known);
+}
+
 function emptyOutcome(item: WorkItem): ItemOutcome {
   return {
     itemId: item.itemId,
@@ -264,16 +309,24 @@ function candidateOf(
   return { ...service, taskDefinitionArn };
 }
 
-/** The services of an item as ECS has them now, by service ARN (DescribeServices by 10 per cluster). */
-async function describeItemServices(ecs: ECSClient, item: WorkItem): Promise<Map<string, Service>> {
-  const byCluster = new Map<string, string[]>();
-  for (const s of item.services) {
-    const arns = byCluster.get(s.cluster) ?? [];
-    arns.push(s.serviceArn);
+/**
+ * Services as ECS has them now, by service ARN: DescribeServices by 10 per cluster.
+ * Services already in `known` are not read again.
+ */
+async function describeServicesOf(
+  ecs: ECSClient,
+  services: readonly Pick<WorkItem["services"][number], "cluster" | "serviceArn">[],
+  known: Map<string, Service>,
+): Promise<void> {
+  const byCluster = new Map<string, Set<string>>();
+  for (const s of services) {
+    if (known.has(s.serviceArn)) continue;
+    const arns = byCluster.get(s.cluster) ?? new Set<string>();
+    arns.add(s.serviceArn);
     byCluster.set(s.cluster, arns);
   }
-  const found = new Map<string, Service>();
-  for (const [cluster, arns] of byCluster) {
+  for (const [cluster, set] of byCluster) {
+    const arns = [...set];
     for (let i = 0; i < arns.length; i += ApiLimits.DESCRIBE_SERVICES_BATCH) {
       const described = await ecs.send(
         new DescribeServicesCommand({
@@ -282,11 +335,13 @@ async function describeItemServices(ecs: ECSClient, item: WorkItem): Promise<Map
         }),
       );
       for (const service of described.services ?? []) {
-        if (service.serviceArn) found.set(service.serviceArn, service);
+        if (service.serviceArn) known.set(service.serviceArn, service);
+      }
+      for (const failure of described.failures ?? []) {
+        if (failure.arn) known.set(failure.arn, { serviceArn: failure.arn, status: "MISSING" });
       }
     }
   }
-  return found;
 }
 
 function revisionOf(arn: string): number {
@@ -355,8 +410,8 @@ async function registerInputOf(
 }
 
 /**
- * Applies one work item: re-reads its services, finds an orphaned revision of an earlier
- * attempt, registers (unless reused), updates the services still on the base revision,
+ * Applies one work item: re-reads its services (unless `known` has them), finds an orphaned
+ * revision of an earlier attempt (when `mayHaveOrphan`), registers (unless reused), updates the services still on the base revision,
  * re-plans those that moved, publishes images. Failures are per service; an error before
  * any write (the services cannot be read) is thrown.
  */
@@ -364,6 +419,8 @@ export async function rollOutItem(
   item: WorkItem,
   deps: RolloutDependencies,
   canWrite: () => boolean = () => true,
+  known?: Map<string, Service>,
+  mayHaveOrphan = true,
 ): Promise<ItemOutcome> {
   const { config, logger } = deps;
   const { region } = item.target;
@@ -392,9 +449,10 @@ export async function rollOutItem(
   }
   if (services.length === 0) return { ...emptyOutcome(item), failed };
 
-  const current = await describeItemServices(ecs, { ...item, services });
+  const current = known ?? new Map<string, Service>();
+  await describeServicesOf(ecs, services, current);
   const reuse =
-    item.action === "register"
+    item.action === "register" && mayHaveOrphan
       ? await findOrphan(ecs, item, logger, deps.taskDefinitions)
       : undefined;
   if (reuse !== undefined) logger.debug("Reusing the revision of an earlier attempt", { reuse });
@@ -521,6 +579,15 @@ export async function rollOutItem(
     },
   });
   failed.push(...applied.failed);
+  // What the next items of the batch must see: these services are on their new revision now.
+  for (const u of applied.updated) {
+    const arn = services.find(
+      (s) => s.cluster === u.cluster && s.service === u.service,
+    )?.serviceArn;
+    const service = arn === undefined ? undefined : current.get(arn);
+    if (arn !== undefined && service !== undefined)
+      current.set(arn, { ...service, taskDefinition: u.toTaskDefinition });
+  }
 
   let published: PublishedImage[] = [];
   if (config.publishImages && !applied.cutShort) {
