@@ -229,7 +229,7 @@ export async function startEcsQuotaProxy(options: EcsQuotaProxyOptions): Promise
     return true;
   };
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
 
   /** Sends the request on to moto; `body` when it was already read. */
   const forward = (
@@ -269,8 +269,16 @@ export async function startEcsQuotaProxy(options: EcsQuotaProxyOptions): Promise
       }
       response.end(`ECS quota proxy: moto_server did not answer: ${error.message}`);
     });
-    if (body) upstreamRequest.end(body);
-    else request.pipe(upstreamRequest);
+    if (body) {
+      upstreamRequest.end(body);
+      return;
+    }
+    // Headers and body in one write: piping sends them apart, and Nagle's algorithm with
+    // moto's delayed ACK then holds every call back by tens of milliseconds.
+    readAll(request).then(
+      (whole) => upstreamRequest.end(whole),
+      () => upstreamRequest.destroy(),
+    );
   };
 
   /** Learns the account of credentials from an AssumeRole answer (XML). */
@@ -281,7 +289,7 @@ export async function startEcsQuotaProxy(options: EcsQuotaProxyOptions): Promise
     if (key && account) assumedKeys.set(key, account);
   };
 
-  const server = createServer((request, response) => {
+  const server = createServer({ noDelay: true }, (request, response) => {
     const scope = credentialScope(request.headers);
     const target = header(request.headers, "x-amz-target") ?? "";
     if (!target.startsWith(ECS_TARGET_PREFIX)) {
