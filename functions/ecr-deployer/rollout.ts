@@ -280,8 +280,14 @@ async function prefetchServices(
     } catch {
       continue;
     }
+    const { allowedClusters, allowedRegions } = deps.config;
+    if (allowedRegions.length > 0 && !allowedRegions.includes(item.target.region)) continue;
     const list = byRegion.get(item.target.region) ?? [];
-    list.push(...item.services);
+    list.push(
+      ...item.services.filter(
+        (s) => allowedClusters.length === 0 || allowedClusters.includes(s.cluster),
+      ),
+    );
     byRegion.set(item.target.region, list);
   }
   for (const [region, services] of byRegion)
