@@ -205,7 +205,7 @@ export async function redrive(
 export const redriveCommand: Command = {
   name: NAME,
   summary:
-    "Re-invoke a function with the events waiting in its DLQ; delete those it then processes",
+    "Re-invoke a function with the events waiting in its DLQ (rollout items: back to their queue); delete what was handled",
   help: `Usage: ${TOOL} ${NAME} --function <tracker|deployer|rollout|name> [options]
 
 Reads the function's dead-letter queue (<function>-dlq), takes the original event out of
