@@ -191,16 +191,27 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     }
   };
 
-  const poller = async () => {
-    while (!stopped) {
-      const { Messages = [] } = await sqs.send(
+  // One ReceiveMessage at a time: moto is not thread-safe there, and two concurrent
+  // receives can get the same FIFO message (SQS itself never does that).
+  let receiving: Promise<unknown> = Promise.resolve();
+  const receive = () => {
+    const next = receiving.then(() =>
+      sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
           MaxNumberOfMessages: batchSize,
           AttributeNames: ["All"],
           MessageSystemAttributeNames: ["All"],
         }),
-      );
+      ),
+    );
+    receiving = next.catch(() => undefined);
+    return next;
+  };
+
+  const poller = async () => {
+    while (!stopped) {
+      const { Messages = [] } = await receive();
       if (Messages.length === 0) {
         await new Promise((resolve) => setTimeout(resolve, idleMs));
         continue;
