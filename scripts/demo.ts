@@ -2,7 +2,9 @@
  * The local end-to-end demo: moto_server stands in for AWS and a local HTTP server for
  * the receiver. An image pushed to ECR rolls out to the service that follows it, through
  * the ecr-deployer **from the zip the module ships**, and the deployment that follows is
- * recorded by the deployment-tracker, also from its shipped zip.
+ * recorded by the deployment-tracker, also from its shipped zip. The push handler puts its
+ * work items on the rollout queue (an SQS FIFO queue in moto), and the rollout handler of
+ * the same zip applies them through a stand-in for the event source mapping.
  *
  * `npm run demo` runs it; `runDemo()` is what the test calls.
  */
@@ -23,6 +25,8 @@ import {
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse } from "aws-lambda";
 import yauzl from "yauzl";
 import { buildDeploymentEvent } from "../cli/event.js";
 import {
@@ -33,6 +37,7 @@ import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contr
 import { PowertoolsEnvVar } from "../functions/shared/contract.js";
 import { MODULE_DIR } from "../main.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
+import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
 import {
   fakeImageManifest,
   freePort,
@@ -101,14 +106,17 @@ async function loadShippedHandler(
   name: string,
   env: Record<string, string>,
   workDir: string,
-): Promise<Handler> {
+): Promise<Handler & { rollout?: Handler }> {
   const zip = join(MODULE_DIR, "dist", `${name}.zip`);
   const file = join(workDir, `${name}.mjs`);
   writeFileSync(file, await readFromZip(zip, "index.mjs"));
   Object.assign(process.env, env);
-  const module = (await import(pathToFileURL(file).href)) as { handler?: Handler };
+  const module = (await import(pathToFileURL(file).href)) as {
+    handler?: Handler;
+    rolloutHandler?: Handler;
+  };
   if (typeof module.handler !== "function") throw new Error(`${zip} exports no handler`);
-  return module.handler;
+  return Object.assign(module.handler, { rollout: module.rolloutHandler });
 }
 
 function lambdaContext(name: string) {
@@ -255,6 +263,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       }),
     );
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;
+    // The rollout queue between the deployer's two handlers, as the module creates it.
+    const sqs = new SQSClient({ region: REGION });
+    const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });
     const deployer = await loadShippedHandler(
       "ecr-deployer",
       {
@@ -264,6 +275,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         [DeployerEnv.ALLOWED_REGIONS]: REGION,
         [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
         [DeployerEnv.DRY_RUN]: "false",
+        [DeployerEnv.ROLLOUT_QUEUE_URL]: rolloutQueue.url,
       },
       workDir,
     );
@@ -274,8 +286,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       digest: pushedDigest,
       tag: "v2",
     });
-    const deployerResult = await deployer(pushEvent, lambdaContext("demo-ecr-deployer"));
-    log(`      deployer: ${JSON.stringify(deployerResult)}`);
+    const deployerResult = (await deployer(pushEvent, lambdaContext("demo-ecr-deployer"))) as {
+      status?: string;
+      queued?: unknown[];
+    };
+    log(
+      `      push handler: ${deployerResult.status}, ${deployerResult.queued?.length ?? 0} work item(s) on the rollout queue`,
+    );
+    const rollout = deployer.rollout;
+    if (rollout === undefined) throw new Error("the ecr-deployer zip exports no rolloutHandler");
+    const delivered = await deliverAll({
+      sqs,
+      queueUrl: rolloutQueue.url,
+      queueArn: rolloutQueue.arn,
+      handler: (event, context) => rollout(event, context) as Promise<SQSBatchResponse>,
+      drainTimeoutMs: 60_000,
+    });
+    log(
+      `      rollout handler (through the queue): ${delivered.messagesDeleted} item(s) done, ${delivered.itemFailures} handed back`,
+    );
 
     step("Checking what each service runs now");
     const services = await ecs.send(

@@ -87,8 +87,9 @@ function partsOf(
  * The work items of a plan, without I/O: one per new revision (and, with publishing, one
  * per task definition already on the pushed image whose services publish), each holding at
  * most {@link WorkItemLimits.MAX_SERVICES} services and {@link WorkItemLimits.MAX_BODY_BYTES}
- * bytes; a revision whose RegisterTaskDefinition input alone is too large goes without it
- * (the rollout reads the base revision then).
+ * bytes; a revision whose RegisterTaskDefinition input alone takes more than half of that
+ * goes without it (the rollout reads the base revision then; ECS allows 64 KiB, so this is
+ * for a bound that would otherwise leave room for a few services per item only).
  */
 export function workItemsOf(
   plan: DeploymentPlan,
@@ -127,7 +128,8 @@ export function workItemsOf(
       pushTimes: times,
     };
     const services = candidates.map(serviceOf);
-    let parts = partsOf(services, bodyBytes(base) + 16);
+    const fixed = bodyBytes(base) + 16;
+    let parts = fixed > WorkItemLimits.MAX_BODY_BYTES / 2 ? undefined : partsOf(services, fixed);
     let item = base;
     if (parts === undefined) {
       // The input alone nearly fills a message: carry the base ARN only.

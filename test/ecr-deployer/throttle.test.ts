@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { createPacer } from "../../functions/ecr-deployer/throttle.js";
+import { EcsBuckets, Pacing } from "../../functions/ecr-deployer/constants.js";
+import { createPacer, createQuotaPacer } from "../../functions/ecr-deployer/throttle.js";
 
 describe("createPacer", () => {
   it("spaces calls evenly at the given rate", async () => {
@@ -35,5 +36,81 @@ describe("createPacer", () => {
 
     // Assess
     expect(sleep).not.toHaveBeenCalled();
+  });
+});
+
+describe("createQuotaPacer", () => {
+  /** A pacer on a clock that only moves when it sleeps. */
+  function pacerOn(share: number, timeScale = 1) {
+    let clock = 0;
+    const waits: number[] = [];
+    const pacer = createQuotaPacer({
+      bucket: EcsBuckets.TASK_DEFINITION_MODIFY,
+      share,
+      timeScale,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+      now: () => clock,
+    });
+    return { pacer, waits, elapsed: () => clock };
+  }
+
+  it("lets the share of the burst through at once, then the share of the sustained rate", async () => {
+    // Prepare
+    const { pacer, waits, elapsed } = pacerOn(0.5);
+
+    // Act
+    for (let i = 0; i < 14; i++) await pacer.wait();
+
+    // Assess: 10 of the burst of 20 at once, then one per 2 s (half of 1/s).
+    expect(waits.slice(0, 1)).toEqual([2000]);
+    expect(elapsed()).toBe(4 * 2000);
+  });
+
+  it("runs the same schedule faster by the time scale", async () => {
+    // Prepare
+    const { pacer, elapsed } = pacerOn(0.5, 100);
+
+    // Act
+    for (let i = 0; i < 14; i++) await pacer.wait();
+
+    // Assess
+    expect(elapsed()).toBeCloseTo(80, 6);
+  });
+
+  it("halves its rate and forgets the burst when throttled, then recovers by a fiftieth per accepted call", async () => {
+    // Prepare
+    const { pacer } = pacerOn(0.5);
+
+    // Act
+    pacer.throttled();
+    const halved = pacer.rate();
+    pacer.throttled();
+    const quartered = pacer.rate();
+    for (let i = 0; i < 10; i++) pacer.accepted();
+
+    // Assess
+    expect(halved).toBeCloseTo(0.25, 9);
+    expect(quartered).toBeCloseTo(0.125, 9);
+    expect(pacer.rate()).toBeCloseTo(0.5 * (0.25 + 10 * Pacing.RECOVERY_PER_CALL), 9);
+    expect(pacer.delayFor(1)).toBeGreaterThan(0);
+  });
+
+  it("never slows below the minimum factor of its share", () => {
+    // Prepare
+    const { pacer } = pacerOn(1);
+
+    // Act
+    for (let i = 0; i < 20; i++) pacer.throttled();
+
+    // Assess
+    expect(pacer.rate()).toBeCloseTo(Pacing.MIN_FACTOR, 9);
+  });
+
+  it.each([0, 1.5, Number.NaN])("refuses a share of %d", (share) => {
+    // Act / Assess
+    expect(() => pacerOn(share)).toThrow(RangeError);
   });
 });
