@@ -60,3 +60,6 @@ export const ECR_REGISTRY_HOST = new RegExp(
 
 /** An IAM role ARN. */
 export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+/** An `sts:AssumeRole` ExternalId: 2-1224 of letters, digits and `_+=,.@:/-`. */
+export const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
