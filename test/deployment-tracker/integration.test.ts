@@ -203,6 +203,7 @@ describe.skipIf(!available)("deployment-tracker against moto_server and a local 
             serviceArn,
             cluster: "prod",
             region: REGION,
+            account: ACCOUNT,
             deploymentId,
             eventType: "SERVICE_DEPLOYMENT_COMPLETED",
             taskDefinition: taskDefinitionArn,
