@@ -11,7 +11,7 @@ import { parseArn } from "./arn.js";
 import { classifyAwsError } from "./aws-errors.js";
 import { LINKED_ACCOUNTS_ENV_VAR, LinkedAccountKey } from "./contract.js";
 import { AssumeRoleError } from "./errors.js";
-import { ACCOUNT_ID, EXTERNAL_ID, REGION } from "./grammar.js";
+import { ACCOUNT_ID, EXTERNAL_ID, EXTERNAL_ID_MAX_LENGTH, REGION } from "./grammar.js";
 
 /** A workload account linked to the central installation. */
 export interface LinkedAccount {
@@ -129,7 +129,9 @@ export function parseLinkedAccounts(
     if (
       externalId !== undefined &&
       externalId !== null &&
-      (typeof externalId !== "string" || !EXTERNAL_ID.test(externalId))
+      (typeof externalId !== "string" ||
+        !EXTERNAL_ID.test(externalId) ||
+        externalId.length > EXTERNAL_ID_MAX_LENGTH)
     ) {
       throw problem(
         `${at}.${LinkedAccountKey.EXTERNAL_ID} must be 2-1224 letters, digits or _+=,.@:/-, got ${describe(externalId)}`,
