@@ -2,7 +2,11 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/ecr-deployer/contract.js";
-import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
+import {
+  DEFAULT_LOG_LEVEL,
+  LINKED_ACCOUNTS_ENV_VAR,
+  PowertoolsEnvVar,
+} from "../functions/shared/contract.js";
 import {
   commonFunctionProps,
   EventDrivenFunction,
@@ -84,6 +88,16 @@ export interface EcrDeployerProps extends FunctionCommonProps {
   readonly accountId: string;
   /** AWS partition. */
   readonly partition: string;
+  /**
+   * The linked accounts, as the `LINKED_ACCOUNTS` variable gives them (JSON).
+   * @default "[]" (none)
+   */
+  readonly linkedAccountsJson?: string;
+  /**
+   * Policy documents (JSON) that let the function assume the linked accounts' deploy roles.
+   * @default []
+   */
+  readonly linkedPolicyDocuments?: string[];
 }
 
 /**
@@ -170,6 +184,7 @@ export class EcrDeployer extends Construct {
         [EnvVar.IMAGE_PARAMETER_PATH]: parameterPath,
         [PowertoolsEnvVar.SERVICE_NAME]: name,
         [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+        [LINKED_ACCOUNTS_ENV_VAR]: props.linkedAccountsJson ?? "[]",
       },
       eventPattern: deployerEventPattern(),
       ruleDescription: "Successful tagged pushes to ECR",
@@ -221,9 +236,10 @@ export class EcrDeployer extends Construct {
           resources: Fn.formatlist("arn:%s:ecr:%s:%s:repository/*", [p, props.regions, account]),
         },
       ],
-      sourcePolicyDocuments: listExpr(
-        `concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`,
-      ),
+      sourcePolicyDocuments: Fn.concat([
+        listExpr(`concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`),
+        props.linkedPolicyDocuments ?? [],
+      ]),
       ...commonFunctionProps(props),
     });
   }

@@ -78,6 +78,11 @@ export const MODULE_OUTPUTS = {
     description: "The ARN of the secret the tracker reads the API key from",
     nullWhen: WITHOUT_TRACKER,
   },
+  eventBusArn: {
+    name: "event_bus_arn",
+    description:
+      "The ARN of the home region's default event bus, where linked workload accounts forward their deployment events (the workload-account module's central_event_bus_arn)",
+  },
 } as const satisfies Record<string, OutputSpec>;
 
 /** The construct member each module output gives. */

@@ -16,6 +16,7 @@ import {
   LOG_LEVELS,
 } from "../functions/shared/contract.js";
 import { DEFAULT_RESERVED_CONCURRENCY } from "./ecr-deployer.js";
+import { LINKED_ACCOUNTS_VARIABLES } from "./linked-accounts-variables.js";
 import { Rule, type VariableSpec } from "./terraform.js";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, PATTERNS } from "./validation.js";
 
@@ -307,6 +308,9 @@ export const MODULE_VARIABLES = {
       },
     ],
   },
+
+  // ---- linked workload accounts (modules/workload-account)
+  ...LINKED_ACCOUNTS_VARIABLES,
 } as const satisfies Record<string, VariableSpec>;
 
 /** The prop each module variable feeds. */

@@ -1,6 +1,7 @@
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { LinkedAccount, LinkedAccounts } from "../shared/accounts.js";
+import { isArn, parseArn } from "../shared/arn.js";
 import type { EcrClientProvider } from "./digests.js";
 import { UnlinkedAccountError } from "./errors.js";
 import type { DeploymentStateChange } from "./types.js";
@@ -53,7 +54,7 @@ export function routeEvent(
 
 /** The account id in a Lambda function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
 export function accountOfFunctionArn(arn: string | undefined): string | undefined {
-  return arn?.split(":")[4] || undefined;
+  return isArn(arn) ? parseArn(arn).accountId || undefined : undefined;
 }
 
 /**
