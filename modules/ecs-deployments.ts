@@ -291,6 +291,8 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
   public readonly eventForwardingRoleArn: string;
   /** The ARN of the secret the tracker reads the API key from (null without the tracker). */
   public readonly apiKeySecretArn: string;
+  /** The linked accounts' bus policy, JSON (null without linked accounts or the tracker). */
+  public readonly eventBusPolicy: string;
   /** The ARN of the home region's default event bus, where linked accounts send their events. */
   public readonly eventBusArn: string;
 
@@ -417,6 +419,7 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
     this.deployerLogGroupName = deployer.function.logGroupName;
     this.eventForwardingRoleArn = forwarding.roleArn;
     this.apiKeySecretArn = tracker.apiKeySecretArn;
+    this.eventBusPolicy = linked.eventBusPolicy;
     // A Terraform expression (not a string template), as every other output is.
     this.eventBusArn = Token.asString(
       Fn.format("arn:%s:events:%s:%s:event-bus/default", [

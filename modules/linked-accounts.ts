@@ -106,6 +106,8 @@ export class LinkedAccounts extends Construct {
   public readonly trackerPolicyDocuments: string[];
   /** Policy documents (JSON, 0 or 1) that let the deployer assume the deploy roles. */
   public readonly deployerPolicyDocuments: string[];
+  /** The bus policy (JSON; null without linked accounts or without the tracker). */
+  public readonly eventBusPolicy: string;
 
   constructor(scope: Construct, id: string, props: LinkedAccountsProps) {
     super(scope, id);
@@ -172,7 +174,11 @@ export class LinkedAccounts extends Construct {
     const busCount = countOf(
       both(both(props.createEventBusPolicy ?? true, props.trackerEnabled), any),
     );
-    const busPolicy = new DataAwsIamPolicyDocument(this, "event_bus_policy", { count: busCount });
+    // The document exists whenever events can come, so that its output serves users who
+    // write the bus policy themselves.
+    const busPolicy = new DataAwsIamPolicyDocument(this, "event_bus_policy", {
+      count: countOf(both(props.trackerEnabled, any)),
+    });
     const organization = props.organizationId;
     busPolicy.addOverride("statement", [
       {
@@ -200,6 +206,7 @@ export class LinkedAccounts extends Construct {
         },
       },
     ]);
+    this.eventBusPolicy = attr(busPolicy, "json");
     new CloudwatchEventBusPolicy(this, "event_bus", {
       count: busCount,
       eventBusName: "default",

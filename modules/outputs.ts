@@ -78,6 +78,12 @@ export const MODULE_OUTPUTS = {
     description: "The ARN of the secret the tracker reads the API key from",
     nullWhen: WITHOUT_TRACKER,
   },
+  eventBusPolicy: {
+    name: "event_bus_policy",
+    description:
+      "The home default event bus's policy (JSON) that accepts the linked accounts' events: add its statement to your own bus policy when create_event_bus_policy is false",
+    nullWhen: "linked_accounts is empty or create_tracker is false",
+  },
   eventBusArn: {
     name: "event_bus_arn",
     description:

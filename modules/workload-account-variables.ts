@@ -203,6 +203,16 @@ export const WORKLOAD_ACCOUNT_OUTPUTS = {
     description: "The ARN of the role the central deployer's functions assume",
     nullWhen: "create_deploy_role is false",
   },
+  readRoleTrustPolicy: {
+    name: "read_role_trust_policy",
+    description: "The read role's trust policy (JSON), to review who may assume it",
+    nullWhen: "create_read_role is false",
+  },
+  deployRoleTrustPolicy: {
+    name: "deploy_role_trust_policy",
+    description: "The deploy role's trust policy (JSON), to review who may assume it",
+    nullWhen: "create_deploy_role is false",
+  },
   eventForwardingRoleArn: {
     name: "event_forwarding_role_arn",
     description: "The ARN of the role EventBridge uses to forward events to the central bus",

@@ -237,7 +237,10 @@ interface AssumableRoleProps {
  * silently lose access, and a role principal must exist before this policy can be written.
  * ExternalId and organization conditions are added when given.
  */
-function assumableRole(scope: Construct, props: AssumableRoleProps): { role: IamRole } {
+function assumableRole(
+  scope: Construct,
+  props: AssumableRoleProps,
+): { role: IamRole; trustPolicy: string } {
   const { count } = props;
   // The central accounts: the account field of each role ARN.
   const accounts = Fn.distinct(
@@ -294,7 +297,7 @@ function assumableRole(scope: Construct, props: AssumableRoleProps): { role: Iam
     role: attr(role, "id"),
     policy: attr(policy, "json"),
   });
-  return { role };
+  return { role, trustPolicy: attr(assume, "json") };
 }
 
 /**
@@ -314,6 +317,10 @@ export class WorkloadAccount
   public readonly readRoleArn: string;
   /** The ARN of the deploy role (null when `createDeployRole` is false). */
   public readonly deployRoleArn: string;
+  /** The read role's trust policy, JSON (null when `createReadRole` is false). */
+  public readonly readRoleTrustPolicy: string;
+  /** The deploy role's trust policy, JSON (null when `createDeployRole` is false). */
+  public readonly deployRoleTrustPolicy: string;
   /** The ARN of the event-forwarding role (null when `createEventForwarding` is false). */
   public readonly eventForwardingRoleArn: string;
   /** The ARNs of the forwarding rules, by region (empty when `createEventForwarding` is false). */
@@ -507,6 +514,8 @@ export class WorkloadAccount
 
     this.readRoleArn = attr(read.role, "arn");
     this.deployRoleArn = attr(deploy.role, "arn");
+    this.readRoleTrustPolicy = read.trustPolicy;
+    this.deployRoleTrustPolicy = deploy.trustPolicy;
     this.eventForwardingRoleArn = attr(forwarding.role, "arn");
     this.forwardingRuleArns = expr(
       `{ for region, rule in ${addressOf(rule)} : region => rule.arn }`,
