@@ -11,7 +11,11 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn, Op, TerraformIterator, TerraformLocal, type TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { DEFAULT_NAME_PREFIX, WorkloadRoleSuffix } from "../functions/shared/contract.js";
+import {
+  DEFAULT_NAME_PREFIX,
+  FORWARDING_RULE_SUFFIX,
+  WorkloadRoleSuffix,
+} from "../functions/shared/contract.js";
 import {
   EVENT_BUS_ARN,
   EXTERNAL_ID,
@@ -373,7 +377,7 @@ export class WorkloadAccount
     const rule = new CloudwatchEventRule(this, "forward_rule", {
       forEach: forwardRegions,
       region: forwardRegions.value,
-      name: `${namePrefix}-forward-deployments`,
+      name: `${namePrefix}${FORWARDING_RULE_SUFFIX}`,
       description: "Forwards finished ECS service deployments to the central ecs-deployments bus",
       eventPattern: pattern,
       tags,

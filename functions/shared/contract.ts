@@ -51,3 +51,6 @@ export const WorkloadRoleSuffix = {
   /** The role the deployer's functions assume to roll images out. */
   DEPLOY: "-deploy",
 } as const;
+
+/** What the workload-account module appends to its `name_prefix` for its forwarding rules. */
+export const FORWARDING_RULE_SUFFIX = "-forward-deployments";
