@@ -6,7 +6,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-const benches = ["build.ts", "deployment-tracker.ts", "ecr-deployer.ts", "ecs-quota-proxy.ts"];
+const benches = [
+  "build.ts",
+  "deployment-tracker.ts",
+  "linked-accounts.ts",
+  "ecr-deployer.ts",
+  "ecs-quota-proxy.ts",
+];
 let failed = false;
 for (const bench of benches) {
   const path = join(import.meta.dirname, bench);
