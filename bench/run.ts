@@ -12,6 +12,7 @@ const benches = [
   "ecr-deployer.ts",
   "ecs-quota-proxy.ts",
   "fleet.ts",
+  "linked-accounts.ts",
 ];
 let failed = false;
 for (const bench of benches) {
