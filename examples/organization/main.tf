@@ -47,7 +47,7 @@ module "workload_staging" {
   name_prefix           = var.name_prefix
   central_event_bus_arn = module.ecs_deployments.event_bus_arn
   tracker_role_arn      = module.ecs_deployments.tracker_role_arn
-  deployer_role_arns    = [module.ecs_deployments.deployer_role_arn]
+  deployer_role_arns    = [module.ecs_deployments.deployer_role_arn, module.ecs_deployments.deployer_rollout_role_arn]
   external_id           = var.external_id
   organization_id       = var.organization_id
 
@@ -62,7 +62,7 @@ module "workload_production" {
   name_prefix           = var.name_prefix
   central_event_bus_arn = module.ecs_deployments.event_bus_arn
   tracker_role_arn      = module.ecs_deployments.tracker_role_arn
-  deployer_role_arns    = [module.ecs_deployments.deployer_role_arn]
+  deployer_role_arns    = [module.ecs_deployments.deployer_role_arn, module.ecs_deployments.deployer_rollout_role_arn]
   external_id           = var.external_id
   organization_id       = var.organization_id
 
