@@ -13,6 +13,7 @@ const benches = [
   "ecs-quota-proxy.ts",
   "fleet.ts",
   "linked-accounts.ts",
+  "linked-deployer.ts",
 ];
 let failed = false;
 for (const bench of benches) {
