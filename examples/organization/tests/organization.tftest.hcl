@@ -1,5 +1,5 @@
 # The organization example, planned: every trust policy of the workload accounts names only
-# the central functions' roles with the ExternalId and organization conditions, the central
+# the central functions' roles (the deploy role both deployer roles) with the ExternalId and organization conditions, the central
 # bus accepts only the two workload accounts from inside the organization, and no IAM
 # action is a wildcard. The policy documents are rendered by the provider during plan
 # (aws_iam_policy_document is computed locally, without an AWS call), so no mock provider:
@@ -18,6 +18,14 @@ override_resource {
   override_during = plan
   values = {
     arn = "arn:aws:iam::111111111111:role/platform-ecr-deployer"
+  }
+}
+
+override_resource {
+  target          = module.ecs_deployments.aws_iam_role.deployer_rollout_role
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::111111111111:role/platform-ecr-deployer-rollout"
   }
 }
 
@@ -46,11 +54,11 @@ run "every_trust_policy_and_the_bus_policy" {
         Action    = "sts:AssumeRole"
         Principal = { AWS = "arn:aws:iam::111111111111:root" }
         Condition = {
-          ArnEquals    = { "aws:PrincipalArn" = "arn:aws:iam::111111111111:role/platform-ecr-deployer" }
+          ArnEquals    = { "aws:PrincipalArn" = ["arn:aws:iam::111111111111:role/platform-ecr-deployer", "arn:aws:iam::111111111111:role/platform-ecr-deployer-rollout"] }
           StringEquals = { "sts:ExternalId" = "ecs-deployments-example-7f3a", "aws:PrincipalOrgID" = "o-a1b2c3d4e5" }
         }
     }]])
-    error_message = "Each deploy role trusts only the central deployer's role, with the ExternalId and from inside the organization."
+    error_message = "Each deploy role trusts only the central deployer's two roles (push and rollout), with the ExternalId and from inside the organization."
   }
   assert {
     condition     = one(jsondecode(output.event_bus_policy).Statement).Action == "events:PutEvents" && toset(one(jsondecode(output.event_bus_policy).Statement).Principal.AWS) == toset(["222222222222", "333333333333"]) && one(jsondecode(output.event_bus_policy).Statement).Condition == { StringEquals = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" } }
