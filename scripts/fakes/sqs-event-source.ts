@@ -24,6 +24,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { regionOfArn } from "../../functions/shared/arn.js";
 
 /** The handler the mapping invokes. */
 export type SqsHandler = (
@@ -130,7 +131,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     timeoutMs = 300_000,
     idleMs = 20,
   } = options;
-  const region = queueArn.split(":")[3] ?? "us-east-1";
+  const region = regionOfArn(queueArn);
   const stats: SqsEventSourceStats = {
     invocations: 0,
     timedOut: 0,
