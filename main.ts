@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { EcsDeploymentsModule } from "./modules/ecs-deployments.js";
 import { base64Sha256 } from "./modules/terraform.js";
+import { WorkloadAccountModule } from "./modules/workload-account.js";
 
 /** The committed folder of generated Terraform: the module users consume. */
 export const MODULE_DIR = resolve(import.meta.dirname, "terraform");
@@ -14,6 +15,8 @@ export const MODULE_DIR = resolve(import.meta.dirname, "terraform");
 export const ARTIFACT_DIR = "dist";
 /** The name of the synthesised stack. */
 export const STACK_NAME = "ecs-deployments";
+/** Sub-modules: the folder under `terraform/` each is written to, by its stack's name. */
+export const SUBMODULES = { "workload-account": "modules/workload-account" } as const;
 
 function artifact(name: string) {
   const path = join(MODULE_DIR, ARTIFACT_DIR, `${name}.zip`);
@@ -40,6 +43,7 @@ export function synthesize(outdir: string): void {
     deploymentTracker: artifact("deployment-tracker"),
     ecrDeployer: artifact("ecr-deployer"),
   });
+  new WorkloadAccountModule(app, "workload-account");
   app.synth();
 }
 

@@ -12,6 +12,8 @@ const benches = [
   "ecr-deployer.ts",
   "ecs-quota-proxy.ts",
   "fleet.ts",
+  "linked-accounts.ts",
+  "linked-deployer.ts",
 ];
 let failed = false;
 for (const bench of benches) {

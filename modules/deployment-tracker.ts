@@ -3,7 +3,11 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Defaults, EnvVar, NAME_SUFFIX } from "../functions/deployment-tracker/contract.js";
-import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
+import {
+  DEFAULT_LOG_LEVEL,
+  LINKED_ACCOUNTS_ENV_VAR,
+  PowertoolsEnvVar,
+} from "../functions/shared/contract.js";
 import {
   commonFunctionProps,
   EventDrivenFunction,
@@ -80,6 +84,17 @@ export interface DeploymentTrackerProps extends FunctionCommonProps {
    * @default - `accountId` only
    */
   readonly ecrAccountIds?: string[];
+  /**
+   * The linked accounts, as the `LINKED_ACCOUNTS` variable gives them (JSON).
+   * @default "[]" (none)
+   */
+  readonly linkedAccountsJson?: string;
+  /**
+   * Further policy documents (JSON) merged into the function's policy (the linked
+   * accounts' read roles it may assume).
+   * @default []
+   */
+  readonly sourcePolicyDocuments?: string[];
 }
 
 /**
@@ -154,7 +169,9 @@ export class DeploymentTracker extends Construct {
         [EnvVar.API_KEY_SECRET_ARN]: this.apiKeySecretArn,
         [PowertoolsEnvVar.SERVICE_NAME]: name,
         [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+        [LINKED_ACCOUNTS_ENV_VAR]: props.linkedAccountsJson ?? "[]",
       },
+      sourcePolicyDocuments: props.sourcePolicyDocuments,
       eventPattern,
       ruleDescription: "ECS service deployments that finished",
       statements: [

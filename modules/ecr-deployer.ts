@@ -13,7 +13,11 @@ import {
   NAME_SUFFIX,
   ROLLOUT_SUFFIX,
 } from "../functions/ecr-deployer/contract.js";
-import { DEFAULT_LOG_LEVEL, PowertoolsEnvVar } from "../functions/shared/contract.js";
+import {
+  DEFAULT_LOG_LEVEL,
+  LINKED_ACCOUNTS_ENV_VAR,
+  PowertoolsEnvVar,
+} from "../functions/shared/contract.js";
 import {
   commonFunctionProps,
   EventDrivenFunction,
@@ -131,6 +135,16 @@ export interface EcrDeployerProps extends FunctionCommonProps {
   readonly accountId: string;
   /** AWS partition. */
   readonly partition: string;
+  /**
+   * The linked accounts, as the `LINKED_ACCOUNTS` variable gives them (JSON).
+   * @default "[]" (none)
+   */
+  readonly linkedAccountsJson?: string;
+  /**
+   * Policy documents (JSON) that let the function assume the linked accounts' deploy roles.
+   * @default []
+   */
+  readonly linkedPolicyDocuments?: string[];
 }
 
 /**
@@ -230,6 +244,7 @@ export class EcrDeployer extends Construct {
         ? Token.asString(Fn.tostring(quotaShare))
         : String(quotaShare),
       [PowertoolsEnvVar.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+      [LINKED_ACCOUNTS_ENV_VAR]: props.linkedAccountsJson ?? "[]",
     };
     const common = commonFunctionProps(props);
 
@@ -283,9 +298,10 @@ export class EcrDeployer extends Construct {
         },
         comparePushTimes,
       ],
-      sourcePolicyDocuments: listExpr(
-        `concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`,
-      ),
+      sourcePolicyDocuments: Fn.concat([
+        listExpr(`concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`),
+        props.linkedPolicyDocuments ?? [],
+      ]),
       kmsKeyArn: common.kmsKeyArn,
       logRetentionInDays: common.logRetentionInDays,
       alarms: common.alarms,
@@ -340,6 +356,8 @@ export class EcrDeployer extends Construct {
           resources: [this.rollout.queueArn],
         },
       ],
+      // Discovery in linked accounts goes through their deploy roles.
+      sourcePolicyDocuments: props.linkedPolicyDocuments ?? [],
       ...common,
     });
 

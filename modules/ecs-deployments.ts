@@ -22,6 +22,7 @@ import { DeploymentTracker } from "./deployment-tracker.js";
 import { EcrDeployer } from "./ecr-deployer.js";
 import type { LambdaCode } from "./event-driven-function.js";
 import { EventForwardingRole } from "./event-forwarding-role.js";
+import { type LinkedAccountInput, LinkedAccounts } from "./linked-accounts.js";
 import { MODULE_OUTPUTS, type ModuleOutputMember } from "./outputs.js";
 import { packagedZip } from "./package-zips.js";
 import {
@@ -242,6 +243,25 @@ export interface EcsDeploymentsOptions {
    * @default 3600
    */
   readonly deployerRolloutAgeAlarmSeconds?: number;
+  /**
+   * The workload accounts whose services the functions work with, each through the roles
+   * its `workload-account` module creates (see docs/multi-account.md).
+   * @default []
+   */
+  readonly linkedAccounts?: LinkedAccountInput[];
+  /**
+   * The AWS Organizations id the linked accounts belong to: the event bus then accepts
+   * their events only from inside the organization.
+   * @default - none
+   */
+  readonly organizationId?: string;
+  /**
+   * Whether to write the home default event bus's resource policy that accepts the linked
+   * accounts' events. It replaces any other policy of that bus: set false and add the
+   * statement to your own policy if you manage one.
+   * @default true
+   */
+  readonly createEventBusPolicy?: Toggle;
 }
 
 /** Properties of {@link EcsDeployments}. */
@@ -329,6 +349,10 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
   public readonly eventForwardingRoleArn: string;
   /** The ARN of the secret the tracker reads the API key from (null without the tracker). */
   public readonly apiKeySecretArn: string;
+  /** The linked accounts' bus policy, JSON (null without linked accounts or the tracker). */
+  public readonly eventBusPolicy: string;
+  /** The ARN of the home region's default event bus, where linked accounts send their events. */
+  public readonly eventBusArn: string;
 
   constructor(scope: Construct, id: string, props: EcsDeploymentsProps = {}) {
     super(scope, id);
@@ -366,6 +390,17 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
       tags,
     });
 
+    const linked = new LinkedAccounts(this, "linked", {
+      accounts: props.linkedAccounts ?? [],
+      namePrefix,
+      partition: partition.partition,
+      homeEventBusArn: homeBus,
+      organizationId: props.organizationId,
+      createEventBusPolicy: props.createEventBusPolicy,
+      trackerEnabled: createTracker,
+      deployerEnabled: createDeployer,
+    });
+
     // What both functions take alike.
     const shared = {
       regions: allRegions.asList,
@@ -398,6 +433,8 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
       ecrAccountIds: Fn.distinct(
         Fn.concat([[account.accountId], props.trackerEcrAccountIds ?? []]),
       ),
+      linkedAccountsJson: linked.environmentValue,
+      sourcePolicyDocuments: linked.trackerPolicyDocuments,
       ...shared,
     });
 
@@ -427,6 +464,8 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
       rolloutMaximumConcurrency: props.deployerRolloutMaximumConcurrency,
       rolloutMaxReceiveCount: props.deployerRolloutMaxReceiveCount,
       rolloutAgeAlarmSeconds: props.deployerRolloutAgeAlarmSeconds,
+      linkedAccountsJson: linked.environmentValue,
+      linkedPolicyDocuments: linked.deployerPolicyDocuments,
       ...shared,
     });
 
@@ -452,6 +491,15 @@ export class EcsDeployments extends Construct implements Record<ModuleOutputMemb
     this.deployerRolloutLogGroupName = deployer.rollout.logGroupName;
     this.eventForwardingRoleArn = forwarding.roleArn;
     this.apiKeySecretArn = tracker.apiKeySecretArn;
+    this.eventBusPolicy = linked.eventBusPolicy;
+    // A Terraform expression (not a string template), as every other output is.
+    this.eventBusArn = Token.asString(
+      Fn.format("arn:%s:events:%s:%s:event-bus/default", [
+        partition.partition,
+        home,
+        account.accountId,
+      ]),
+    );
   }
 }
 
@@ -468,6 +516,8 @@ function tokenOf(variable: TerraformVariable, type: VariableType): unknown {
       return variable.listValue;
     case "map(string)":
       return Token.asStringMap(variable.value);
+    default:
+      return Token.asAny(variable.value);
   }
 }
 

@@ -121,6 +121,17 @@ export const MODULE_OUTPUTS = {
     description: "The ARN of the secret the tracker reads the API key from",
     nullWhen: WITHOUT_TRACKER,
   },
+  eventBusPolicy: {
+    name: "event_bus_policy",
+    description:
+      "The home default event bus's policy (JSON) that accepts the linked accounts' events: add its statement to your own bus policy when create_event_bus_policy is false",
+    nullWhen: "linked_accounts is empty or create_tracker is false",
+  },
+  eventBusArn: {
+    name: "event_bus_arn",
+    description:
+      "The ARN of the home region's default event bus, where linked workload accounts forward their deployment events (the workload-account module's central_event_bus_arn)",
+  },
 } as const satisfies Record<string, OutputSpec>;
 
 /** The construct member each module output gives. */

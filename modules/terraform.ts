@@ -19,6 +19,7 @@ import {
   Token,
 } from "cdktf";
 import { type Construct, Node } from "constructs";
+import type { LINKED_ACCOUNTS_TYPE } from "./linked-accounts.js";
 
 /** snake_case of a construct id: `DeploymentTracker` and `deployment-tracker` give `deployment_tracker`. */
 export function snakeCase(id: string): string {
@@ -70,7 +71,7 @@ export function base64Sha256(bytes: Buffer): string {
 }
 
 /** A raw Terraform expression as a string token, usable inside CDKTF functions too. */
-function expr(expression: string): string {
+export function expr(expression: string): string {
   return Token.asString(ref(expression));
 }
 
@@ -161,7 +162,13 @@ export function choose(toggle: Toggle, whenTrue: string, whenFalse: string): str
 }
 
 /** The Terraform types of the module's variables. */
-export type VariableType = "string" | "number" | "bool" | "list(string)" | "map(string)";
+export type VariableType =
+  | "string"
+  | "number"
+  | "bool"
+  | "list(string)"
+  | "map(string)"
+  | typeof LINKED_ACCOUNTS_TYPE;
 
 /** A `validation` block: `condition` gets the variable's reference (`var.name`). */
 export interface VariableRule {
@@ -239,11 +246,12 @@ export interface OutputSpec {
   readonly name: string;
   /** "The ARN of …", without the final stop. */
   readonly description: string;
-  /** When the value is null: "create_tracker is false". */
-  readonly nullWhen: string;
+  /** When the value is null: "create_tracker is false"; absent when it never is. */
+  readonly nullWhen?: string;
 }
 
 /** Declares an output from its spec. */
 export function declareOutput(scope: Construct, spec: OutputSpec, value: unknown): TerraformOutput {
-  return output(scope, spec.name, `${spec.description} (null when ${spec.nullWhen}).`, value);
+  const when = spec.nullWhen === undefined ? "" : ` (null when ${spec.nullWhen})`;
+  return output(scope, spec.name, `${spec.description}${when}.`, value);
 }

@@ -60,7 +60,7 @@ function checkOneOf<T>(name: string, value: T | undefined, allowed: readonly T[]
 }
 
 /** A string matching a pattern, when known; `what` says what it should look like. */
-function checkPattern(
+export function checkPattern(
   name: string,
   value: string | undefined,
   pattern: RegExp,
@@ -73,7 +73,7 @@ function checkPattern(
 }
 
 /** Every known entry of a list matching a pattern. */
-function checkEach(
+export function checkEach(
   name: string,
   values: readonly string[] | undefined,
   pattern: RegExp,

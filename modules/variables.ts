@@ -17,6 +17,7 @@ import {
 } from "../functions/shared/contract.js";
 import { DEFAULT_RESERVED_CONCURRENCY } from "./ecr-deployer.js";
 import { QueueFunctionDefaults, QueueFunctionLimits } from "./limits.js";
+import { LINKED_ACCOUNTS_VARIABLES } from "./linked-accounts-variables.js";
 import { Rule, type VariableSpec } from "./terraform.js";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, PATTERNS } from "./validation.js";
 
@@ -365,6 +366,9 @@ export const MODULE_VARIABLES = {
       wholeNumberIn("deployer_rollout_age_alarm_seconds", QueueFunctionLimits.AGE_ALARM_SECONDS),
     ],
   },
+
+  // ---- linked workload accounts (modules/workload-account)
+  ...LINKED_ACCOUNTS_VARIABLES,
 } as const satisfies Record<string, VariableSpec>;
 
 /** A limit as text: `1-10`. */

@@ -53,7 +53,8 @@ function checkDeclared(files: readonly string[]): void {
   const missing = new Set<string>();
   for (const file of files) {
     for (const [, specifier] of readFileSync(file, "utf8").matchAll(
-      /\bfrom\s*["']([^"'.][^"']*)["']/g,
+      // Import and export statements only: a string that ends in "from" is no import.
+      /^\s*(?:import|export)\b[^;=]*?\bfrom\s*["']([^"'.][^"']*)["']/gm,
     )) {
       const name = packageOf(specifier as string);
       if (!name.startsWith("node:") && !declared.has(name))

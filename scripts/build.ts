@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACT_DIR, MODULE_DIR, STACK_NAME, synthesize } from "../main.js";
+import { ARTIFACT_DIR, MODULE_DIR, STACK_NAME, SUBMODULES, synthesize } from "../main.js";
 import { bundleFunction, functionNames, ROOT } from "./bundle.js";
 import { keptInModule, serialise, toPublishableModule } from "./publish.js";
 import { reproducibleZip } from "./zip.js";
@@ -47,11 +47,19 @@ async function main(): Promise<void> {
   const outdir = join(ROOT, ".build", "cdktf.out");
   rmSync(outdir, { recursive: true, force: true });
   synthesize(outdir);
-  const stack = JSON.parse(readFileSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"), "utf8"));
-  for (const [file, content] of Object.entries(toPublishableModule(stack))) {
-    const changed = writeIfChanged(join(MODULE_DIR, file), serialise(content));
-    written.add(file);
-    step(`terraform/${file}${changed ? "" : ", unchanged"}`, t);
+  // The root module into terraform/, each sub-module into its folder below it.
+  const modules: [string, string][] = [[STACK_NAME, ""], ...Object.entries(SUBMODULES)];
+  for (const [stackName, folder] of modules) {
+    const stack = JSON.parse(
+      readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8"),
+    );
+    mkdirSync(join(MODULE_DIR, folder), { recursive: true });
+    for (const [name, content] of Object.entries(toPublishableModule(stack))) {
+      const file = folder === "" ? name : `${folder}/${name}`;
+      const changed = writeIfChanged(join(MODULE_DIR, file), serialise(content));
+      written.add(file);
+      step(`terraform/${file}${changed ? "" : ", unchanged"}`, t);
+    }
   }
 
   for (const entry of readdirSync(MODULE_DIR, { recursive: true, withFileTypes: true })) {

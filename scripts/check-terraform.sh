@@ -46,6 +46,12 @@ run() { # label command...
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# The generated sub-modules (terraform/modules/<name>/) are checked like the root module.
+submodules=()
+for dir in "$module"/modules/*/; do
+  ls "$dir"*.tf.json >/dev/null 2>&1 && submodules+=("${dir%/}")
+done
+
 examples=()
 for dir in examples/*/; do
   ls "$dir"*.tf >/dev/null 2>&1 && examples+=("${dir%/}")
@@ -68,7 +74,7 @@ for dir in "${examples[@]}"; do
 done
 
 # ---- tflint: terraform ruleset, preset "all" (.tflint.hcl); notices fail too.
-for dir in "$module" "${examples[@]}"; do
+for dir in "$module" "${submodules[@]}" "${examples[@]}"; do
   step "tflint $dir"
   run "tflint $dir" tflint --chdir="$dir" --config="$root/.tflint.hcl" \
     --format=compact --minimum-failure-severity=notice
@@ -76,10 +82,12 @@ done
 
 # ---- checkov on a copy without terraform.required_version (checkov#7454: its
 # terraform_json parser crashes on that key and skips the file).
-step "checkov $module (terraform_json; skipped checks and why: .checkov.yaml)"
-mkdir "$work/checkov"
-cp "$module"/*.tf.json "$work/checkov/"
-python3 - "$work/checkov/versions.tf.json" <<'PY'
+checkov_module() { # dir
+  local dir=$1 copy
+  copy="$work/checkov/$(echo "$dir" | tr / _)"
+  mkdir -p "$copy"
+  cp "$dir"/*.tf.json "$copy/"
+  python3 - "$copy/versions.tf.json" <<'PY'
 import json, sys
 path = sys.argv[1]
 with open(path) as f:
@@ -89,7 +97,12 @@ for block in doc.get("terraform", {}) if isinstance(doc.get("terraform"), list) 
 with open(path, "w") as f:
     json.dump(doc, f, indent=2)
 PY
-run "checkov $module" checkov --config-file "$root/.checkov.yaml" --directory "$work/checkov"
+  checkov --config-file "$root/.checkov.yaml" --directory "$copy"
+}
+for dir in "$module" "${submodules[@]}"; do
+  step "checkov $dir (terraform_json; skipped checks and why: .checkov.yaml)"
+  run "checkov $dir" checkov_module "$dir"
+done
 
 # ---- What the skipped checkov checks would have caught, checked our way.
 step "guards for skipped checkov checks (CKV_AWS_116, CKV_AWS_173)"
@@ -147,30 +160,34 @@ PY
 run "checkov guards $module" guards
 
 # ---- terraform-docs: README tables must match what terraform-docs generates now.
-step "terraform-docs $module/README.md"
-docs_fresh() {
-  mkdir "$work/docs"
-  cp "$module"/*.tf.json "$module/README.md" "$work/docs/"
-  terraform-docs --config "$root/.terraform-docs.yml" "$work/docs" >/dev/null
-  if ! grep -q '<!-- BEGIN_TF_DOCS -->' "$module/README.md"; then
-    echo "$module/README.md has no <!-- BEGIN_TF_DOCS --> / <!-- END_TF_DOCS --> markers" >&2
+docs_fresh() { # dir
+  local dir=$1 copy
+  copy="$work/docs/$(echo "$dir" | tr / _)"
+  mkdir -p "$copy"
+  cp "$dir"/*.tf.json "$dir/README.md" "$copy/"
+  terraform-docs --config "$root/.terraform-docs.yml" "$copy" >/dev/null
+  if ! grep -q '<!-- BEGIN_TF_DOCS -->' "$dir/README.md"; then
+    echo "$dir/README.md has no <!-- BEGIN_TF_DOCS --> / <!-- END_TF_DOCS --> markers" >&2
     return 1
   fi
-  if ! diff -u "$module/README.md" "$work/docs/README.md" >"$work/docs.diff"; then
-    head -n 60 "$work/docs.diff"
-    [ "$(wc -l <"$work/docs.diff")" -le 60 ] || echo "… ($(wc -l <"$work/docs.diff") diff lines)"
-    echo "STALE: $module/README.md inputs/outputs tables; regenerate them with:" >&2
+  if ! diff -u "$dir/README.md" "$copy/README.md" >"$copy.diff"; then
+    head -n 60 "$copy.diff"
+    [ "$(wc -l <"$copy.diff")" -le 60 ] || echo "… ($(wc -l <"$copy.diff") diff lines)"
+    echo "STALE: $dir/README.md inputs/outputs tables; regenerate them with:" >&2
     echo "  bash scripts/check-terraform.sh --fix" >&2
     return 1
   fi
-  echo "$module/README.md tables are fresh"
+  echo "$dir/README.md tables are fresh"
 }
-if $fix; then
-  run "terraform-docs $module/README.md (rewritten)" \
-    terraform-docs --config "$root/.terraform-docs.yml" "$module"
-else
-  run "terraform-docs $module/README.md" docs_fresh
-fi
+for dir in "$module" "${submodules[@]}"; do
+  step "terraform-docs $dir/README.md"
+  if $fix; then
+    run "terraform-docs $dir/README.md (rewritten)" \
+      terraform-docs --config "$root/.terraform-docs.yml" "$dir"
+  else
+    run "terraform-docs $dir/README.md" docs_fresh "$dir"
+  fi
+done
 
 printf '\n-- summary (%d s)\n' $((SECONDS - start))
 printf '  %s\n' "${checked[@]}"

@@ -55,7 +55,7 @@ const CLUSTER = "demo";
 const API_KEY = "demo-api-key-never-logged";
 
 /** Clean-ups of demos under way, run on Ctrl-C too. */
-const activeCleanUps = new Set<() => Promise<void>>();
+export const activeCleanUps = new Set<() => Promise<void>>();
 
 /** A request the local receiver got. */
 export interface ReceivedRequest {
@@ -74,7 +74,7 @@ export interface DemoResult {
 }
 
 /** Reads one file out of a zip. */
-function readFromZip(zipPath: string, entryName: string): Promise<Buffer> {
+export function readFromZip(zipPath: string, entryName: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     yauzl.open(zipPath, { lazyEntries: true }, (error, zip) => {
       if (error || !zip) return reject(error ?? new Error(`cannot open ${zipPath}`));
@@ -96,13 +96,13 @@ function readFromZip(zipPath: string, entryName: string): Promise<Buffer> {
   });
 }
 
-type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
+export type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 
 /**
  * Loads a function's handler from the zip the module ships, with the environment the
  * module would give it. Configuration is read at import, so env comes first.
  */
-async function loadShippedHandler(
+export async function loadShippedHandler(
   name: string,
   env: Record<string, string>,
   workDir: string,
@@ -119,7 +119,7 @@ async function loadShippedHandler(
   return Object.assign(module.handler, { rollout: module.rolloutHandler });
 }
 
-function lambdaContext(name: string) {
+export function lambdaContext(name: string) {
   return {
     functionName: name,
     awsRequestId: randomUUID(),
@@ -128,7 +128,7 @@ function lambdaContext(name: string) {
   };
 }
 
-async function startReceiver(
+export async function startReceiver(
   received: ReceivedRequest[],
 ): Promise<{ url: string; server: Server }> {
   const port = await freePort();
@@ -388,12 +388,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       void Promise.all([...activeCleanUps].map((c) => c())).finally(() => process.exit(130));
     });
   }
-  runDemo().then(
+  const accounts = process.argv.includes("--accounts");
+  const run = accounts ? import("./demo-accounts.js").then((m) => m.runAccountsDemo()) : runDemo();
+  run.then(
     (result) => {
       const ok = result.received.length === 1 && result.followerImage.endsWith(result.pushedDigest);
       console.log(
         ok
-          ? "The pushed image was rolled out and its deployment recorded."
+          ? accounts
+            ? "The image pushed in the central account was rolled out in the workload account and its deployment recorded."
+            : "The pushed image was rolled out and its deployment recorded."
           : "The demo did not end as expected.",
       );
       process.exit(ok ? 0 : 1);

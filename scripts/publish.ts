@@ -33,9 +33,16 @@ const KEPT_FILES = new Set(["README.md"]);
  */
 const KEPT_DIRS = ["tests"];
 
-/** Whether the build leaves a file of the module folder alone (path relative to it). */
+/** A sub-module's own folder: `modules/<name>/`. */
+const SUBMODULE = /^modules\/[^/]+\//;
+
+/**
+ * Whether the build leaves a file of the module folder alone (path relative to it): the
+ * kept files and folders of the root module, and the same inside each sub-module.
+ */
 export function keptInModule(relative: string): boolean {
-  return KEPT_FILES.has(relative) || KEPT_DIRS.some((dir) => relative.startsWith(`${dir}/`));
+  const inModule = relative.replace(SUBMODULE, "");
+  return KEPT_FILES.has(inModule) || KEPT_DIRS.some((dir) => inModule.startsWith(`${dir}/`));
 }
 
 /** The files of a module, by file name. */

@@ -2,6 +2,7 @@ import { EnvVar } from "../../functions/deployment-tracker/contract.js";
 import { oneOf } from "../args.js";
 import { ExitCode, TOOL } from "../constants.js";
 import { gatherFunctionFacts } from "../doctor/facts.js";
+import { linkedAccountChecks } from "../doctor/linked-accounts.js";
 import {
   gatherPublishingFacts,
   publishesImages,
@@ -43,11 +44,16 @@ exists and is empty; and every service the deployer follows has a task definitio
 can be read (one DescribeTaskDefinition per distinct revision: a service whose revision
 cannot be read is skipped by every push and listed here). With publishing on: each
 followed service tagged ecs-deployments:publish has its parameters, and they name the
-images the service runs. A function that is not deployed is
+images the service runs. With linked workload accounts: the default event bus accepts
+each account's events; with --account-role, in each account the read and deploy roles
+exist and trust the central functions (with the ExternalId), and the forwarding rule of
+each linked region is ENABLED and targets the central bus. A function that is not deployed is
 reported as not installed, which is not a failure unless --require names it.
 
 Options:
   --require <which>     none (default), tracker, deployer or both: which functions must exist.
+  --account-role <name> A role you may assume in every linked account (for example
+                        OrganizationAccountAccessRole), to check its roles and rules.
   --region <region>     The region (default: the SDK's).
   --name-prefix <p>     The module's name_prefix (default: ecs-deployments).
   --json                Print {"healthy":…,"checks":[…]} as JSON.
@@ -60,7 +66,7 @@ Exit codes: 0 healthy, 1 something is wrong, 2 usage error.
 Examples:
   ${TOOL} ${NAME}
   ${TOOL} ${NAME} --name-prefix platform --region eu-west-1 --require both`,
-  options: { require: { type: "string" } },
+  options: { require: { type: "string" }, "account-role": { type: "string" } },
   async run({ deps, global, values }) {
     const require = oneOf(NAME, "require", values.require, REQUIRE, "none");
     const clients = deps.clients(global.region);
@@ -109,6 +115,23 @@ Examples:
         });
       }
     }
+    const configuration = (kind: FunctionKind) => {
+      const fact = facts.find((f) => f.kind === kind);
+      return fact?.function.ok ? fact.function.value : null;
+    };
+    checks.push(
+      ...(await linkedAccountChecks(
+        {
+          region: global.region,
+          namePrefix: global.namePrefix,
+          tracker: configuration("tracker"),
+          deployer: configuration("deployer"),
+          accountRole:
+            typeof values["account-role"] === "string" ? values["account-role"] : undefined,
+        },
+        clients.events,
+      )),
+    );
     const installed = facts.some((fact) => fact.function.ok && fact.function.value !== null);
     const unreadable = facts.some((fact) => !fact.function.ok);
     if (!installed && !unreadable && require === "none") {

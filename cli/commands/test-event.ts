@@ -1,3 +1,4 @@
+import { accountService } from "../account-service.js";
 import { oneOf, requiredString } from "../args.js";
 import { describeServiceDeployment } from "../aws/ecs.js";
 import { invokeSync } from "../aws/lambda.js";
@@ -25,6 +26,10 @@ Options:
   --service <value>     The service: its ARN (long or old short form), cluster/service,
                         or a name (with --cluster, else the default cluster). Required.
   --cluster <name>      The cluster, when --service is a name or a short ARN.
+  --account <id>        The service is in this linked workload account (needs --region
+                        unless --service is an ARN). The tracker is still the central one.
+  --role-arn <arn>      A role in that account you may assume, to describe the service
+                        there (default: your credentials).
   --status <status>     COMPLETED (default) or FAILED.
   --invoke              Invoke the tracker with the event (RequestResponse).
   --function <name>     The function to invoke (default: <name-prefix>-deployment-tracker).
@@ -41,20 +46,36 @@ failed, 2 usage error.
 Examples:
   ${TOOL} ${NAME} --service prod/web
   ${TOOL} ${NAME} --service arn:aws:ecs:eu-west-1:123456789012:service/prod/web --invoke
-  ${TOOL} ${NAME} --service web --cluster prod --status FAILED --invoke --function my-tracker`,
+  ${TOOL} ${NAME} --service web --cluster prod --status FAILED --invoke --function my-tracker
+  ${TOOL} ${NAME} --account 333333333333 --role-arn arn:aws:iam::333333333333:role/OrganizationAccountAccessRole --service prod/web --region eu-west-1 --invoke`,
   options: {
     service: { type: "string" },
     cluster: { type: "string" },
     status: { type: "string" },
     invoke: { type: "boolean" },
     function: { type: "string" },
+    account: { type: "string" },
+    "role-arn": { type: "string" },
   },
   async run({ deps, global, values }) {
     const { output } = deps;
-    const reference = parseServiceReference(
+    const named = parseServiceReference(
       requiredString(NAME, "service", values.service),
       typeof values.cluster === "string" ? values.cluster : undefined,
     );
+    const linked =
+      typeof values.account === "string"
+        ? await accountService(
+            named,
+            values.account,
+            typeof values["role-arn"] === "string" ? values["role-arn"] : undefined,
+            global.region,
+          )
+        : undefined;
+    if (linked === undefined && typeof values["role-arn"] === "string") {
+      throw new UsageError("--role-arn needs --account", { command: NAME });
+    }
+    const reference = linked?.reference ?? named;
     const status = oneOf(NAME, "status", values.status, STATUSES, "COMPLETED");
     const target =
       typeof values.function === "string" && values.function !== ""
@@ -69,7 +90,7 @@ Examples:
     const region = global.region ?? reference.region;
     const clients = deps.clients(region);
 
-    const service = await describeServiceDeployment(clients.ecs, reference);
+    const service = await describeServiceDeployment(linked?.ecs ?? clients.ecs, reference);
     const event = buildDeploymentEvent({
       serviceArn: service.serviceArn,
       deploymentId: service.deploymentId,

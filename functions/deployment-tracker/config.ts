@@ -1,5 +1,6 @@
+import { type LinkedAccounts, parseLinkedAccounts } from "../shared/accounts.js";
 import { isSecretArn } from "../shared/arn.js";
-import { PowertoolsEnvVar } from "../shared/contract.js";
+import { LINKED_ACCOUNTS_ENV_VAR, PowertoolsEnvVar } from "../shared/contract.js";
 import { type Env, envReader } from "../shared/env.js";
 import { Defaults, EnvVar } from "./contract.js";
 import { ConfigurationError } from "./errors.js";
@@ -14,6 +15,11 @@ export interface TrackerConfig {
   readonly secretCacheTtlSeconds: number;
   /** The Powertools service name of the logs. */
   readonly serviceName: string;
+  /**
+   * The linked workload accounts whose events are recorded through their read roles.
+   * @default - none
+   */
+  readonly linkedAccounts?: LinkedAccounts;
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -91,5 +97,9 @@ export function loadConfig(env: Env = process.env): TrackerConfig {
       Defaults.SECRET_CACHE_TTL_SECONDS,
     ),
     serviceName: read.optional(PowertoolsEnvVar.SERVICE_NAME) ?? Defaults.SERVICE_NAME,
+    linkedAccounts: parseLinkedAccounts(
+      read.optional(LINKED_ACCOUNTS_ENV_VAR),
+      (message) => new ConfigurationError(message),
+    ),
   };
 }

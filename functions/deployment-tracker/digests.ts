@@ -14,10 +14,14 @@ const ACCEPTED_MANIFEST_TYPES = [
 ];
 
 /**
- * ECR client of a region. May resolve lazily: the ECR SDK is only needed when ECS did not
- * resolve a digest, so index.ts loads it on first use to keep the cold start short.
+ * ECR client of a region, for a registry (account id). May resolve lazily: the ECR SDK is
+ * only needed when ECS did not resolve a digest, so index.ts loads it on first use to keep
+ * the cold start short.
  */
-export type EcrClientProvider = (region: string) => ECRClient | Promise<ECRClient>;
+export type EcrClientProvider = (
+  region: string,
+  registryId?: string,
+) => ECRClient | Promise<ECRClient>;
 
 /** One ECR repository to ask for digests, with the tags of every container that needs one. */
 export interface EcrLookup {
@@ -110,7 +114,7 @@ async function lookup(
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const { BatchGetImageCommand } = await import("@aws-sdk/client-ecr");
-  const client = await ecrIn(l.region);
+  const client = await ecrIn(l.region, l.registryId);
   for (let i = 0; i < l.tags.length; i += ECR_BATCH_LIMIT) {
     const tags = l.tags.slice(i, i + ECR_BATCH_LIMIT);
     try {

@@ -1,4 +1,5 @@
 import { classifyAwsError } from "../shared/aws-errors.js";
+import { AssumeRoleError } from "../shared/errors.js";
 
 /**
  * Errors of the deployment tracker. Every error says whether retrying the invocation can
@@ -109,6 +110,39 @@ export class DeliveryFailedError extends TrackerError {
 }
 
 /**
+ * The event comes from an account that is neither the tracker's own nor a linked one (or
+ * from a region not linked for it). Never retryable: only linking the account helps.
+ */
+export class UnlinkedAccountError extends TrackerError {
+  constructor(
+    message: string,
+    public readonly accountId: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "UnlinkedAccountError";
+  }
+}
+
+/**
+ * The read role of the event's linked account could not be assumed (missing, or its trust
+ * policy or ExternalId does not let the tracker in). Retryable only when STS throttled or
+ * failed.
+ */
+export class AccountRoleError extends TrackerError {
+  public override readonly retryable: boolean;
+  constructor(
+    message: string,
+    public readonly accountId: string,
+    options?: ErrorOptions & { retryable?: boolean },
+  ) {
+    super(message, options);
+    this.name = "AccountRoleError";
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+/**
  * Maps an error thrown by an AWS SDK call to a {@link TrackerError} (see `classifyAwsError`
  * in `shared/aws-errors.ts`): throttling → {@link AwsThrottledError}, server fault or no
  * answer → {@link AwsUnavailableError}, access denied and every other refusal →
@@ -116,6 +150,12 @@ export class DeliveryFailedError extends TrackerError {
  */
 export function trackerErrorOf(error: unknown, operation: string): TrackerError {
   if (error instanceof TrackerError) return error;
+  if (error instanceof AssumeRoleError) {
+    return new AccountRoleError(`${operation} failed: ${error.message}`, error.accountId, {
+      retryable: error.retryable,
+      cause: error,
+    });
+  }
   const { kind, name, message: detail } = classifyAwsError(error);
   const message = `${operation} failed: ${name}: ${detail}`;
   switch (kind) {

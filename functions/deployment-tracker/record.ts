@@ -5,7 +5,7 @@ import type { DeploymentRecord, DeploymentStateChange, ImageRecord } from "./typ
 /**
  * Builds the record POSTed for a deployment, in the original CloudFormation tracker's shape:
  * `{ runtime, scope: "<region>/<cluster>", workloads: [{ name, properties, digests }] }`.
- * Fields the original CloudFormation tracker did not have (`status`, `reason`) live inside `properties`.
+ * Fields the original CloudFormation tracker did not have (`account`, `status`, `reason`) live inside `properties`.
  */
 export function buildRecord(
   event: DeploymentStateChange,
@@ -24,6 +24,7 @@ export function buildRecord(
           serviceArn: service.arn,
           cluster: service.cluster,
           region: service.region,
+          account: event.account,
           deploymentId: event.deploymentId,
           eventType: event.eventName,
           taskDefinition: taskDefinitionArn,

@@ -1,11 +1,17 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { Context } from "aws-lambda";
+import {
+  accountOfFunctionArn,
+  ecrClientsFor,
+  type LinkedAccountClients,
+  routeEvent,
+} from "./accounts.js";
 import type { TrackerConfig } from "./config.js";
 import { type Backoff, deliver } from "./delivery.js";
 import { describeContainers, resolveDeployment } from "./deployment.js";
 import { type EcrClientProvider, resolveDigests } from "./digests.js";
-import { TrackerError } from "./errors.js";
+import { ConfigurationError, TrackerError } from "./errors.js";
 import { parseEvent } from "./event.js";
 import { buildRecord, idempotencyKey } from "./record.js";
 import type { TrackerResult } from "./types.js";
@@ -18,6 +24,16 @@ export interface TrackerDependencies {
   readonly ecsIn: (region: string) => ECSClient;
   /** ECR client of a region (may be created lazily). */
   readonly ecrIn: EcrClientProvider;
+  /**
+   * Clients of the linked accounts, through their read roles.
+   * @default - none: events from linked accounts fail with a ConfigurationError
+   */
+  readonly linked?: LinkedAccountClients;
+  /**
+   * The tracker's own account.
+   * @default - the account of the Lambda context's function ARN
+   */
+  readonly homeAccount?: string;
   /** Gives the API key (cached). */
   readonly getApiKey: () => Promise<string>;
   /** @default globalThis.fetch */
@@ -49,6 +65,7 @@ export function createHandler(deps: TrackerDependencies): TrackerHandler {
       const { event } = parsed;
       logger.appendKeys({
         eventId: event.id,
+        account: event.account,
         ecsService: event.service.service,
         cluster: event.service.cluster,
         deploymentId: event.deploymentId,
@@ -59,14 +76,24 @@ export function createHandler(deps: TrackerDependencies): TrackerHandler {
         serviceArn: event.service.arn,
       });
 
-      const ecs = deps.ecsIn(event.region);
+      const home = deps.homeAccount ?? accountOfFunctionArn(context?.invokedFunctionArn);
+      const route = routeEvent(event, config.linkedAccounts ?? new Map(), home);
+      if (route.kind === "linked" && deps.linked === undefined) {
+        throw new ConfigurationError("Linked accounts are configured but no clients for them");
+      }
+      const ecs =
+        route.kind === "linked" && deps.linked
+          ? deps.linked.ecsIn(route.account, event.region)
+          : deps.ecsIn(event.region);
+      const ecrIn = ecrClientsFor(route, { ecrIn: deps.ecrIn, account: home }, deps.linked);
       const target = await resolveDeployment(ecs, event, logger);
       const containers = await describeContainers(ecs, target, logger);
-      const images = await resolveDigests(containers, target.resolvedImages, deps.ecrIn, logger);
+      const images = await resolveDigests(containers, target.resolvedImages, ecrIn, logger);
       const record = buildRecord(event, target.taskDefinitionArn, images);
       const workload = record.workloads[0];
       logger.info("Record built", {
         scope: record.scope,
+        through: route.kind === "linked" ? route.account.readRoleArn : "own credentials",
         taskDefinition: target.taskDefinitionArn,
         taskDefinitionSource: target.source,
         images: images.map((i) => ({

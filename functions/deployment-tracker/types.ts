@@ -72,6 +72,8 @@ export interface WorkloadProperties {
   readonly serviceArn: string;
   readonly cluster: string;
   readonly region: string;
+  /** The account that runs the service (the event's). */
+  readonly account: string;
   readonly deploymentId: string;
   readonly eventType: string;
   readonly taskDefinition: string;

@@ -1,4 +1,5 @@
-import { PowertoolsEnvVar } from "../shared/contract.js";
+import { parseLinkedAccounts } from "../shared/accounts.js";
+import { LINKED_ACCOUNTS_ENV_VAR, PowertoolsEnvVar } from "../shared/contract.js";
 import { type Env, envReader } from "../shared/env.js";
 import { CLUSTER_NAME, REGION } from "../shared/grammar.js";
 import { Defaults, EnvVar, IMAGE_PIN_MODES, OptInTagKey, ParameterName } from "./contract.js";
@@ -69,6 +70,10 @@ export function loadConfig(env: Env = process.env): DeployerConfig {
       `Environment variable ${EnvVar.ROLLOUT_QUEUE_URL} must be the URL of the rollout queue (https://sqs.<region>.amazonaws.com/<account>/<name>.fifo), got "${rolloutQueueUrl}"`,
     );
   }
+  const linkedAccounts = parseLinkedAccounts(
+    read.optional(LINKED_ACCOUNTS_ENV_VAR),
+    (message) => new ConfigurationError(message),
+  );
   return {
     allowedClusters,
     allowedRegions,
@@ -80,6 +85,7 @@ export function loadConfig(env: Env = process.env): DeployerConfig {
     imageParameterPath,
     quotaShare,
     ...(rolloutQueueUrl !== undefined && { rolloutQueueUrl }),
+    ...(linkedAccounts.size > 0 && { linkedAccounts }),
     serviceName: read.optional(PowertoolsEnvVar.SERVICE_NAME) ?? Defaults.SERVICE_NAME,
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { Context } from "aws-lambda";
+import { AssumeRoleError } from "../shared/errors.js";
 import { IgnoreReason } from "./constants.js";
 import {
   discoverServices,
@@ -9,7 +10,12 @@ import {
   readTaskDefinitions,
   type TaskDefinitionCache,
 } from "./discovery.js";
-import { PartialFailureError } from "./errors.js";
+import {
+  AccountFailureError,
+  type FailedAccount,
+  failureOf,
+  PartialFailureError,
+} from "./errors.js";
 import { classifyEvent } from "./event.js";
 import type { DeployerMetrics, UnreadableService } from "./metrics.js";
 import { imagesToCompare, planDeployment } from "./plan.js";
@@ -17,6 +23,7 @@ import { messageOf, type WorkQueue, workItemsOf } from "./queue.js";
 import { eventKeys, logFields, plannedUpdates, pushSummaryFields, summary } from "./summary.js";
 import type { Pacer } from "./throttle.js";
 import type {
+  AccountOutcome,
   DeployerConfig,
   DeploymentPlan,
   DeploymentSummary,
@@ -31,7 +38,12 @@ import type {
 /** What the push handler depends on; index.ts wires the real ones, tests pass their own. */
 export interface DeployerDependencies {
   readonly config: DeployerConfig;
-  readonly ecsIn: (region: string) => ECSClient;
+  /**
+   * The ECS client of a region: of the function's own account when `account` is undefined,
+   * else of that linked account (through its deploy role).
+   */
+  readonly ecsIn: (region: string, account?: string) => ECSClient;
+  /** The ECR client of a region, in the function's own account (where the registry is). */
   readonly ecrIn: (region: string) => ECRClient;
   readonly logger: Logger;
   /** Paces the Describe and List calls (the ECS clients may pace themselves instead). */
@@ -112,9 +124,13 @@ export interface PushPlan {
  *
  * @throws {DiscoveryError} when services cannot be listed or described.
  */
-export async function planPush(image: PushedImage, deps: DeployerDependencies): Promise<PushPlan> {
+export async function planPush(
+  image: PushedImage,
+  deps: DeployerDependencies,
+  account?: string,
+): Promise<PushPlan> {
   const { config, logger } = deps;
-  const ecs = deps.ecsIn(image.region);
+  const ecs = deps.ecsIn(image.region, account);
   const options = { logger, pace: () => deps.readPacer.wait() };
 
   const discovery = await discoverServices(ecs, config, image, options);
@@ -175,6 +191,15 @@ export async function deploy(
   deps: DeployerDependencies,
 ): Promise<DeploymentSummary> {
   const { config, logger } = deps;
+  const linked = [...(config.linkedAccounts?.values() ?? [])].filter(
+    (a) => a.accountId !== image.accountId && a.regions.includes(image.region),
+  );
+  if (linked.length > 0)
+    return deployToAccounts(
+      image,
+      deps,
+      linked.map((a) => a.accountId),
+    );
   const planned = await planPush(image, deps);
   const { plan, skipped, failed, pushTimes, unreadable } = planned;
 
@@ -221,6 +246,168 @@ export async function deploy(
   };
   logger.info("Push planned", pushSummaryFields({ ...planned, workItems: items.length }));
   if (failed.length > 0) {
+    throw new PartialFailureError(
+      `${failed.length} service(s) could not be planned: ${failed.map((f) => `${f.cluster}/${f.service} (${f.error})`).join("; ")}`,
+      { failures: failed },
+    );
+  }
+  return result;
+}
+
+/**
+ * The message and retryability of an account's failure: an AssumeRoleError (the first call
+ * in the account wraps it) says its own; anything else as {@link failureOf} says.
+ */
+function accountFailure(account: string, error: unknown): FailedAccount {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof AssumeRoleError)
+      return { account, error: `${e.name}: ${e.message}`, retryable: e.retryable };
+  }
+  const { message, retryable } = failureOf(error);
+  return { account, error: message, retryable };
+}
+
+/**
+ * A push with linked accounts: the registry's own account and each linked account that
+ * lists the push's region are planned side by side (each through its own clients, so each
+ * its own ECS buckets); work items of every account that could be planned are queued,
+ * in the message group of their account and region. One account's failure (its deploy
+ * role cannot be assumed, its services cannot be listed) never stops the others: it is
+ * reported in the summary line and then by {@link AccountFailureError}.
+ *
+ * @throws {QueueError} when the work items cannot be sent.
+ * @throws {AccountFailureError} when some accounts could not be planned; the others were queued.
+ * @throws {PartialFailureError} when some services could not be planned; the others were queued.
+ */
+async function deployToAccounts(
+  image: PushedImage,
+  deps: DeployerDependencies,
+  linked: readonly string[],
+): Promise<DeploymentSummary> {
+  const { config, logger } = deps;
+  const targets: { account: string; linked: boolean }[] = [
+    { account: image.accountId, linked: false },
+    ...linked.map((account) => ({ account, linked: true })),
+  ];
+  const settled = await Promise.allSettled(
+    targets.map((t) => planPush(image, deps, t.linked ? t.account : undefined)),
+  );
+  const plans: { account: string; planned: PushPlan }[] = [];
+  const failedAccounts: FailedAccount[] = [];
+  settled.forEach((result, i) => {
+    const { account } = targets[i] as { account: string };
+    if (result.status === "fulfilled") plans.push({ account, planned: result.value });
+    else failedAccounts.push(accountFailure(account, result.reason));
+  });
+
+  const items = config.dryRun
+    ? []
+    : plans.flatMap(({ planned }) =>
+        workItemsOf(planned.plan, image, planned.pushTimes, {
+          publishImages: config.publishImages,
+        }),
+      );
+  if (items.length > 0) await deps.queue.send(items.map(messageOf));
+
+  const outcomes: AccountOutcome[] = targets.map(({ account }) => {
+    const failure = failedAccounts.find((f) => f.account === account);
+    const p = plans.find((x) => x.account === account)?.planned;
+    return {
+      account,
+      candidates: p?.discovery.candidates.length ?? 0,
+      servicesToUpdate: p?.plan.changes.reduce((n, c) => n + c.services.length, 0) ?? 0,
+      workItems: items.filter((item) => item.target.account === account).length,
+      failed: p?.failed.length ?? 0,
+      ...(failure && { error: failure.error }),
+    };
+  });
+  const all = plans.map((x) => x.planned);
+  const merged: PushPlan = {
+    discovery: {
+      clustersScanned: all.reduce((n, p) => n + p.discovery.clustersScanned, 0),
+      servicesScanned: all.reduce((n, p) => n + p.discovery.servicesScanned, 0),
+      notOptedIn: all.reduce((n, p) => n + p.discovery.notOptedIn, 0),
+      candidates: all.flatMap((p) => p.discovery.candidates),
+      skipped: all.flatMap((p) => p.discovery.skipped),
+      failed: all.flatMap((p) => p.discovery.failed),
+    },
+    plan: {
+      changes: all.flatMap((p) => p.plan.changes),
+      skipped: all.flatMap((p) => p.plan.skipped),
+      current: all.flatMap((p) => p.plan.current),
+    },
+    skipped: all.flatMap((p) => p.skipped),
+    unreadable: all.flatMap((p) => p.unreadable),
+    failed: all.flatMap((p) => p.failed),
+    pushTimes: new Map(all.flatMap((p) => [...p.pushTimes])),
+  };
+  const { skipped, failed, unreadable } = merged;
+  const accountFields = {
+    accounts: outcomes.map(({ account, candidates, servicesToUpdate, workItems, failed: f }) => ({
+      account,
+      candidates,
+      servicesToUpdate,
+      workItems,
+      failed: f,
+    })),
+    failedAccounts: failedAccounts.length,
+    ...(failedAccounts.length > 0 && {
+      failedAccountErrors: failedAccounts.map((f) => `${f.account}: ${f.error}`),
+    }),
+  };
+
+  if (config.dryRun) {
+    const updates = plannedUpdates(merged.plan, config.imageParameterPath);
+    logger.info("Dry run: nothing changed", {
+      ...pushSummaryFields({ ...merged, workItems: 0 }),
+      ...accountFields,
+      plan: updates.map((p) => ({
+        ...logFields(p),
+        containers: p.containers.map((c) => `${c.container}: ${c.from} -> ${c.to}`),
+        ...(p.parameters && { parameters: p.parameters }),
+      })),
+    });
+  } else {
+    logger.info("Push planned", {
+      ...pushSummaryFields({ ...merged, workItems: items.length }),
+      ...accountFields,
+    });
+  }
+  const result: DeploymentSummary = {
+    ...summary(image.eventId, config, {
+      status: config.dryRun
+        ? "planned"
+        : failed.length > 0 || failedAccounts.length > 0
+          ? "partial-failure"
+          : "queued",
+      image,
+      skipped,
+      failed,
+      ...(config.dryRun && { planned: plannedUpdates(merged.plan, config.imageParameterPath) }),
+    }),
+    unreadable,
+    ...(!config.dryRun && {
+      queued: items.map((item) => ({
+        itemId: item.itemId,
+        part: item.part,
+        action: item.action,
+        taskDefinition: item.baseTaskDefinition,
+        services: item.services.length,
+      })),
+    }),
+    accounts: outcomes,
+  };
+  if (failedAccounts.length > 0) {
+    const services =
+      failed.length > 0
+        ? `; ${failed.length} service(s) could not be planned: ${failed.map((f) => `${f.cluster}/${f.service} (${f.error})`).join("; ")}`
+        : "";
+    throw new AccountFailureError(
+      `${failedAccounts.length} account(s) could not be rolled out to, the other accounts' work items were queued: ${failedAccounts.map((f) => `${f.account} (${f.error})`).join("; ")}${services}`,
+      { accounts: failedAccounts },
+    );
+  }
+  if (failed.length > 0 && !config.dryRun) {
     throw new PartialFailureError(
       `${failed.length} service(s) could not be planned: ${failed.map((f) => `${f.cluster}/${f.service} (${f.error})`).join("; ")}`,
       { failures: failed },

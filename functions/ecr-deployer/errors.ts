@@ -127,3 +127,27 @@ export class QueueError extends DeployerError {
     this.retryable = options?.retryable ?? true;
   }
 }
+
+/** An account the push could not be rolled out to (its role, its services). */
+export interface FailedAccount {
+  readonly account: string;
+  readonly error: string;
+  readonly retryable: boolean;
+}
+
+/**
+ * Some accounts could not be searched (a linked account's deploy role could not be
+ * assumed, its services could not be listed). Thrown after the other accounts' work items
+ * were queued: a Lambda retry re-sends those with the same deduplication ids, so SQS drops
+ * them, and searches the failed accounts again. Retryable when one failure is.
+ */
+export class AccountFailureError extends DeployerError {
+  public override readonly retryable: boolean;
+  public readonly accounts: readonly FailedAccount[];
+  constructor(message: string, options: ErrorOptions & { accounts: readonly FailedAccount[] }) {
+    super(message, options);
+    this.name = "AccountFailureError";
+    this.accounts = options.accounts;
+    this.retryable = options.accounts.some((a) => a.retryable);
+  }
+}

@@ -3,6 +3,7 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { createRoleCredentials } from "../shared/accounts.js";
 import { type RetryTiming, regionalClients, retryOptions } from "../shared/clients.js";
 import { CappedLogFormatter } from "../shared/log-values.js";
 import { loadConfig } from "./config.js";
@@ -35,7 +36,10 @@ export interface DependencyOptions {
    * the pacers' rates are multiplied by it. @default 1
    */
   readonly timeScale?: number;
-  /** The pacers of each region's buckets; pass the same to both handlers to share them. */
+  /**
+   * The pacers of each region's buckets (a linked account's are keyed `<account>/<region>`:
+   * every account has buckets of its own); pass the same to both handlers to share them.
+   */
   readonly pacersIn?: (region: string) => BucketPacers;
 }
 
@@ -56,12 +60,39 @@ export function bucketPacers(
 function clients(config: DeployerConfig, options: DependencyOptions) {
   // One retry strategy per client: its rate limiter adapts to that client's throttling only.
   const retry = () => retryOptions(Throttle.MAX_ATTEMPTS, options.retryTiming);
-  const pacersIn = options.pacersIn ?? bucketPacers(config, options);
+  const pacersOf = options.pacersIn ?? bucketPacers(config, options);
+  const linked = config.linkedAccounts;
+  const isLinked = (account: string | undefined): account is string =>
+    account !== undefined && linked?.has(account) === true;
+  const pacersIn = (region: string, account?: string) =>
+    pacersOf(isLinked(account) ? `${account}/${region}` : region);
+  const ownEcsIn = regionalClients((region) =>
+    withBucketPacing(new ECSClient({ region, ...retry() }), pacersIn(region)),
+  );
+  // A linked account's ECS calls go through its deploy role, credentials cached per
+  // account and region until shortly before they expire; the STS SDK loads on first use.
+  const credentials = createRoleCredentials({
+    stsIn: regionalClients(async (region) => {
+      const { STSClient } = await import("@aws-sdk/client-sts");
+      return new STSClient({ region, ...retry() });
+    }),
+    sessionName: config.serviceName,
+  });
+  // One client per linked account and region (keyed `<account>/<region>`), paced by that
+  // account's buckets.
+  const linkedEcsIn = regionalClients((key) => {
+    const [accountId = "", region = ""] = key.split("/");
+    const account = linked?.get(accountId);
+    if (account === undefined) throw new ConfigurationError(`Account ${accountId} is not linked`);
+    return withBucketPacing(
+      new ECSClient({ region, credentials: credentials(account, "deploy", region), ...retry() }),
+      pacersIn(region, accountId),
+    );
+  });
   return {
     pacersIn,
-    ecsIn: regionalClients((region) =>
-      withBucketPacing(new ECSClient({ region, ...retry() }), pacersIn(region)),
-    ),
+    ecsIn: (region: string, account?: string): ECSClient =>
+      isLinked(account) ? linkedEcsIn(`${account}/${region}`) : ownEcsIn(region),
     ecrIn: regionalClients((region) => new ECRClient({ region, ...retry() })),
     ssmIn: regionalClients((region) => new SSMClient({ region, ...retry() })),
     queue: (): WorkQueue => {

@@ -50,14 +50,19 @@ export type BackoffSettings = { readonly [K in keyof typeof Backoff]: number };
 /** What the rollout handler depends on; index.ts wires the real ones. */
 export interface RolloutDependencies {
   readonly config: DeployerConfig;
-  readonly ecsIn: (region: string) => ECSClient;
+  /**
+   * The ECS client of the item's region and account (`target.account`): a linked account's
+   * through its deploy role, any other account's with the function's own credentials.
+   */
+  readonly ecsIn: (region: string, account?: string) => ECSClient;
+  /** ECR (push times) and SSM (image parameters) stay in the function's own account. */
   readonly ecrIn: (region: string) => ECRClient;
   readonly ssmIn: (region: string) => SSMClient;
   readonly logger: Log & { appendKeys(keys: Record<string, unknown>): void; resetKeys(): void };
   /** The rollout queue: where failed items are handed back with a longer visibility. */
   readonly queue: WorkQueue;
-  /** The pacers of a region's ECS buckets (they pace the ECS clients' calls). */
-  readonly pacersIn: (region: string) => BucketPacers;
+  /** The pacers of an account and region's ECS buckets (they pace the ECS clients' calls). */
+  readonly pacersIn: (region: string, account?: string) => BucketPacers;
   /** Paces GetParameter and PutParameter. */
   readonly parameterPacer: Pacer;
   /** @default Backoff */
@@ -207,7 +212,7 @@ export async function rollOutBatch(
       itemId: item.itemId,
       part: item.part,
     });
-    const pacers = deps.pacersIn(item.target.region);
+    const pacers = deps.pacersIn(item.target.region, item.target.account);
     // Start an item only when it can finish; the first one always starts (it makes
     // progress on each delivery, as done services are no-ops the next time).
     const needed =
@@ -266,13 +271,16 @@ export async function rollOutBatch(
   };
 }
 
-/** Reads the services of every well-formed item of a batch, per region. */
+/** Reads the services of every well-formed item of a batch, per account and region. */
 async function prefetchServices(
   records: readonly SQSRecord[],
   deps: RolloutDependencies,
   known: Map<string, Service>,
 ): Promise<void> {
-  const byRegion = new Map<string, WorkItem["services"][number][]>();
+  const byTarget = new Map<
+    string,
+    { target: WorkItem["target"]; services: WorkItem["services"][number][] }
+  >();
   for (const record of records) {
     let item: WorkItem;
     try {
@@ -282,16 +290,26 @@ async function prefetchServices(
     }
     const { allowedClusters, allowedRegions } = deps.config;
     if (allowedRegions.length > 0 && !allowedRegions.includes(item.target.region)) continue;
-    const list = byRegion.get(item.target.region) ?? [];
-    list.push(
+    const key = `${item.target.account}/${item.target.region}`;
+    const entry = byTarget.get(key) ?? { target: item.target, services: [] };
+    entry.services.push(
       ...item.services.filter(
         (s) => allowedClusters.length === 0 || allowedClusters.includes(s.cluster),
       ),
     );
-    byRegion.set(item.target.region, list);
+    byTarget.set(key, entry);
   }
-  for (const [region, services] of byRegion)
-    await describeServicesOf(deps.ecsIn(region), services, known);
+  for (const { target, services } of byTarget.values()) {
+    try {
+      await describeServicesOf(deps.ecsIn(target.region, target.account), services, known);
+    } catch (error) {
+      // One account's failure (its role) leaves the others' reads; its items read again.
+      deps.logger.debug("Services of an account could not be read at once", {
+        account: target.account,
+        error: failureOf(error).message,
+      });
+    }
+  }
 }
 
 function emptyOutcome(item: WorkItem): ItemOutcome {
@@ -429,8 +447,8 @@ export async function rollOutItem(
   mayHaveOrphan = true,
 ): Promise<ItemOutcome> {
   const { config, logger } = deps;
-  const { region } = item.target;
-  const ecs = deps.ecsIn(region);
+  const { region, account } = item.target;
+  const ecs = deps.ecsIn(region, account);
   const failed: FailedService[] = [];
   const skipped: SkippedService[] = [];
   const refuse = (s: WorkItem["services"][number], error: string) =>

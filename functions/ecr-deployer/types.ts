@@ -1,5 +1,6 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { LinkedAccounts } from "../shared/accounts.js";
 import type { IgnoreReason, SkipReason } from "./constants.js";
 import type { ImagePin } from "./contract.js";
 
@@ -35,6 +36,11 @@ export interface DeployerConfig {
   readonly quotaShare: number;
   /** The rollout queue (`ROLLOUT_QUEUE_URL`); required by both handlers, checked when they are created. */
   readonly rolloutQueueUrl?: string;
+  /**
+   * The linked workload accounts (`LINKED_ACCOUNTS`): a push is also rolled out to their
+   * services, through each account's deploy role. Undefined or empty: the own account only.
+   */
+  readonly linkedAccounts?: LinkedAccounts;
 }
 
 /** A successful, tagged push of one image to a private ECR repository. */
@@ -223,6 +229,20 @@ export interface DeploymentSummary {
   }[];
   /** Push handler: the work items put on the rollout queue (one per new revision, or per part of one). */
   readonly queued?: readonly QueuedItem[];
+  /** Push handler with linked accounts: what each account came to, the registry's own first. */
+  readonly accounts?: readonly AccountOutcome[];
+}
+
+/** What a push came to in one account (the registry's own or a linked one). */
+export interface AccountOutcome {
+  readonly account: string;
+  /** Services that opted in and whose tag pattern matches. */
+  readonly candidates: number;
+  readonly servicesToUpdate: number;
+  readonly workItems: number;
+  readonly failed: number;
+  /** Set when the account could not be searched at all (its role, its services). */
+  readonly error?: string;
 }
 
 /** A work item the push handler put on the rollout queue. */

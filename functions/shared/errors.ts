@@ -20,3 +20,25 @@ export class InvalidArnError extends Error {
     this.name = "InvalidArnError";
   }
 }
+
+/**
+ * Raised when a linked account's role cannot be assumed (`sts:AssumeRole` refused or
+ * failed). Retryable when STS throttled or failed; a refusal (role missing, trust policy
+ * or ExternalId wrong) is not.
+ */
+export class AssumeRoleError extends Error {
+  public readonly retryable: boolean;
+  /** The account whose role could not be assumed. */
+  public readonly accountId: string;
+  public readonly roleArn: string;
+  constructor(
+    message: string,
+    options: ErrorOptions & { accountId: string; roleArn: string; retryable: boolean },
+  ) {
+    super(message, options);
+    this.name = "AssumeRoleError";
+    this.accountId = options.accountId;
+    this.roleArn = options.roleArn;
+    this.retryable = options.retryable;
+  }
+}

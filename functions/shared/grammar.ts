@@ -87,3 +87,22 @@ export const ECR_REGISTRY_HOST = new RegExp(
 
 /** An IAM role ARN. */
 export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+/**
+ * An `sts:AssumeRole` ExternalId: at least 2 of letters, digits and `_+=,.@:/-`, and at most
+ * {@link EXTERNAL_ID_MAX_LENGTH} (apart: Terraform's RE2 repeats at most 1000 times).
+ */
+export const EXTERNAL_ID = /^[\w+=,.@:/-]{2,}$/;
+
+/** The longest ExternalId STS accepts. */
+export const EXTERNAL_ID_MAX_LENGTH = 1224;
+
+/** An AWS Organizations organization id (`o-` and 10-32 lowercase letters or digits). */
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** An EventBridge event bus ARN. */
+export const EVENT_BUS_ARN =
+  /^arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-\d{1,2}:\d{12}:event-bus\/[\w.\-/]{1,256}$/;
+
+/** An IAM role name. */
+export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;

@@ -140,6 +140,7 @@ run "tracker_environment_names_endpoint_header_and_secret" {
       API_KEY_SECRET_ARN      = aws_secretsmanager_secret.tracker_api_key[0].arn
       POWERTOOLS_SERVICE_NAME = "ecs-deployments-deployment-tracker"
       POWERTOOLS_LOG_LEVEL    = "INFO"
+      LINKED_ACCOUNTS         = "[]"
     })
     error_message = "The tracker's environment must be exactly endpoint, header, secret ARN and logging; never the key."
   }
@@ -162,6 +163,7 @@ run "deployer_environment_defaults" {
       ROLLOUT_QUEUE_URL       = aws_sqs_queue.deployer_rollout_queue[0].url
       POWERTOOLS_SERVICE_NAME = "ecs-deployments-ecr-deployer"
       POWERTOOLS_LOG_LEVEL    = "INFO"
+      LINKED_ACCOUNTS         = "[]"
     })
     error_message = "The deployer's environment must hold the defaults: every cluster, the home region, tag-and-digest pins, no dry run, no publishing, half of each ECS bucket, the rollout queue."
   }

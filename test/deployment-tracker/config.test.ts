@@ -20,6 +20,7 @@ describe("loadConfig", () => {
       deliveryMaxAttempts: 4,
       secretCacheTtlSeconds: 300,
       serviceName: "deployment-tracker",
+      linkedAccounts: new Map(),
     });
   });
 

@@ -201,6 +201,9 @@ describe("deliver with Retry-After, to a local receiver", () => {
   const to = (r: Receiver, overrides: Partial<Parameters<typeof deliver>[1]> = {}) => ({
     ...options(globalThis.fetch),
     url: new URL(r.url),
+    // A real HTTP round trip on a busy machine can take longer than the 200 ms of the
+    // stubbed-fetch tests: a timed-out first attempt would hide the Retry-After under test.
+    timeoutMs: 2000,
     sleep,
     random: () => 0,
     ...overrides,
@@ -306,7 +309,7 @@ describe("deliver with Retry-After, to a local receiver", () => {
   });
 
   it("waits Retry-After when the wait, the attempt's timeout and the reserve fit in the time left", async () => {
-    // Prepare: 2 s + 200 ms timeout + 1 s reserve = 3.2 s
+    // Prepare: 2 s + 2 s timeout + 1 s reserve = 5 s
     receiver = await startReceiver(
       { status: 429, headers: { "retry-after": "2" } },
       { status: 204 },
@@ -318,8 +321,8 @@ describe("deliver with Retry-After, to a local receiver", () => {
     );
 
     // Act
-    const fits = await deliver(record, to(receiver, { remainingTimeMs: () => 3200 }));
-    const tooShort = await deliver(record, to(other, { remainingTimeMs: () => 3199 })).catch(
+    const fits = await deliver(record, to(receiver, { remainingTimeMs: () => 5000 }));
+    const tooShort = await deliver(record, to(other, { remainingTimeMs: () => 4999 })).catch(
       (e: unknown) => e,
     );
     await other.close();
@@ -341,7 +344,7 @@ describe("deliver with Retry-After, to a local receiver", () => {
       left -= 1500;
       return now;
     };
-    const act = deliver(record, to(receiver, { remainingTimeMs }));
+    const act = deliver(record, to(receiver, { remainingTimeMs, timeoutMs: 200 }));
 
     // Assess: 5000 → waits; 3500 → waits; 2000 < 1000 + 200 + 1000 + … → stops
     await expect(act).rejects.toThrow(/within the 2000 ms/);

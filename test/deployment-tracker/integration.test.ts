@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { clearCaches } from "@aws-lambda-powertools/parameters";
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
@@ -18,48 +18,13 @@ import {
   useMotoEnvironment,
 } from "../support/moto.js";
 import { captureLogs } from "./helpers.js";
+import { type Receiver, startReceiver } from "./receiver.js";
 
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
 const API_KEY = "ck-integration-7d1e0b2a-NEVER-LOG";
 const PINNED_HUB_DIGEST = `sha256:${"4c".repeat(32)}`;
 const PINNED_HUB_IMAGE = `nginx:1.27@${PINNED_HUB_DIGEST}`;
-
-/** A local HTTP receiver on 127.0.0.1 answering with the given statuses in turn. */
-interface Receiver {
-  readonly url: string;
-  readonly requests: { headers: IncomingHttpHeaders; body: unknown }[];
-  answer(...statuses: number[]): void;
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const requests: Receiver["requests"] = [];
-  let statuses = [200];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      requests.push({
-        headers: req.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
-      });
-      const status = statuses[Math.min(requests.length - 1, statuses.length - 1)] ?? 200;
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ status }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/_/chip/workloads`,
-    requests,
-    answer: (...s) => {
-      statuses = s;
-      requests.length = 0;
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** A loopback URL where nothing listens. */
 async function closedPortUrl(): Promise<string> {
@@ -203,6 +168,7 @@ describe.skipIf(!available)("deployment-tracker against moto_server and a local 
             serviceArn,
             cluster: "prod",
             region: REGION,
+            account: ACCOUNT,
             deploymentId,
             eventType: "SERVICE_DEPLOYMENT_COMPLETED",
             taskDefinition: taskDefinitionArn,

@@ -41,6 +41,7 @@ describe("buildRecord", () => {
             serviceArn: SERVICE_ARN,
             cluster: "prod",
             region: REGION,
+            account: ACCOUNT,
             deploymentId: event.deploymentId,
             eventType: "SERVICE_DEPLOYMENT_COMPLETED",
             taskDefinition: TASK_DEFINITION_ARN,

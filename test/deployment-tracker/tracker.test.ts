@@ -113,6 +113,7 @@ describe("handler", () => {
             serviceArn: SERVICE_ARN,
             cluster: "prod",
             region: REGION,
+            account: ACCOUNT,
             deploymentId: DEPLOYMENT_ID,
             eventType: "SERVICE_DEPLOYMENT_COMPLETED",
             taskDefinition: TASK_DEFINITION_ARN,

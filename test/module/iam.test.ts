@@ -120,13 +120,24 @@ describe("the push function's policy", () => {
     ).toBe("ecs:cluster");
   });
 
-  it("changes nothing: no write action, no source documents with one", () => {
+  it("changes nothing: no write action; its one source document only assumes linked deploy roles", () => {
     // Assess
     const actions = grants("deployer_policy").map(([action]) => action);
     for (const write of WRITES) expect(actions, write).not.toContain(write);
-    expect(
-      module.data.aws_iam_policy_document.deployer_policy.source_policy_documents,
-    ).toBeUndefined();
+    // Discovery in a linked account goes through that account's deploy role.
+    expect(module.data.aws_iam_policy_document.deployer_policy.source_policy_documents).toBe(
+      "${data.aws_iam_policy_document.linked_deployer_assume_policy[*].json}",
+    );
+    expect(module.data.aws_iam_policy_document.linked_deployer_assume_policy.statement).toEqual([
+      {
+        sid: "AssumeOnlyLinkedAccountsDeployRoles",
+        actions: ["sts:AssumeRole"],
+        resources: "${[for a in local.linked_accounts : a.deploy_role_arn]}",
+      },
+    ]);
+    expect(module.data.aws_iam_policy_document.linked_deployer_assume_policy.count).toContain(
+      "length(local.linked_input) < 1",
+    );
   });
 
   it("sends only to the rollout queue, and sends nowhere else but its own DLQ", () => {
@@ -176,12 +187,12 @@ describe("the rollout function's policy", () => {
     expect(JSON.stringify(grants("deployer_rollout_policy"))).not.toContain("deployer_rollout_dlq");
   });
 
-  it("gets the pass-role and publishing documents, which the push function no longer has", () => {
+  it("gets the pass-role and publishing documents, which the push function no longer has, and assumes the linked deploy roles", () => {
     // Assess
     expect(
       module.data.aws_iam_policy_document.deployer_rollout_policy.source_policy_documents,
     ).toBe(
-      "${concat(data.aws_iam_policy_document.deployer_pass_role_policy[*].json, data.aws_iam_policy_document.deployer_publish_policy[*].json)}",
+      "${concat(concat(data.aws_iam_policy_document.deployer_pass_role_policy[*].json, data.aws_iam_policy_document.deployer_publish_policy[*].json), data.aws_iam_policy_document.linked_deployer_assume_policy[*].json)}",
     );
   });
 

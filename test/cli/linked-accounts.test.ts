@@ -1,0 +1,333 @@
+/**
+ * doctor and test-event with linked workload accounts, on moto_server with several
+ * accounts (credentials from sts:AssumeRole act in the role's account). The Lambda API is
+ * mocked: moto's would need Docker to hold the functions.
+ */
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from "@aws-sdk/client-ecs";
+import {
+  EventBridgeClient,
+  PutPermissionCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  GetFunctionConfigurationCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-lambda";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { run } from "../../cli/run.js";
+import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import { ACCOUNT, REGION, testDeps } from "./support.js";
+
+const TRACKER = "platform-deployment-tracker";
+const DEPLOYER = "platform-ecr-deployer";
+const TRACKER_ROLE = `arn:aws:iam::${ACCOUNT}:role/${TRACKER}`;
+const CENTRAL_BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`;
+const B = "222222222222";
+const C = "333333333333";
+const EXTERNAL_ID = "ecs-deployments-7f3a";
+const linked = (id: string) => ({
+  id,
+  regions: [REGION],
+  read_role_arn: `arn:aws:iam::${id}:role/platform-read`,
+  deploy_role_arn: `arn:aws:iam::${id}:role/platform-deploy`,
+  external_id: EXTERNAL_ID,
+});
+
+async function credentialsIn(account: string): Promise<AwsCredentialIdentity> {
+  const out = await new STSClient({ region: REGION }).send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/setup`,
+      RoleSessionName: "setup",
+    }),
+  );
+  return {
+    accessKeyId: out.Credentials?.AccessKeyId as string,
+    secretAccessKey: out.Credentials?.SecretAccessKey as string,
+    sessionToken: out.Credentials?.SessionToken as string,
+  };
+}
+
+describe.skipIf(!motoAvailable())("CLI with linked accounts, against moto_server", () => {
+  let moto: MotoServer;
+  const lambda = mockClient(LambdaClient);
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    useMotoEnvironment(moto.endpoint, REGION);
+  });
+
+  afterAll(async () => {
+    lambda.restore();
+    await moto?.stop();
+  });
+
+  beforeEach(async () => {
+    lambda.reset();
+    await moto.reset();
+  });
+
+  describe("doctor", () => {
+    beforeEach(async () => {
+      lambda.on(GetFunctionConfigurationCommand, { FunctionName: TRACKER }).resolves({
+        FunctionName: TRACKER,
+        FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${TRACKER}`,
+        Role: TRACKER_ROLE,
+        State: "Active",
+        Environment: { Variables: { LINKED_ACCOUNTS: JSON.stringify([linked(B), linked(C)]) } },
+      });
+      lambda
+        .on(GetPolicyCommand)
+        .rejects(new ResourceNotFoundException({ message: "No policy", $metadata: {} }));
+      lambda
+        .on(GetFunctionConfigurationCommand, { FunctionName: DEPLOYER })
+        .rejects(new ResourceNotFoundException({ message: "Function not found", $metadata: {} }));
+
+      // The central bus accepts B only; B has its read role and forwarding rule, C nothing.
+      await new EventBridgeClient({ region: REGION }).send(
+        new PutPermissionCommand({
+          EventBusName: "default",
+          Policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "LinkedAccountsPutEvents",
+                Effect: "Allow",
+                Principal: { AWS: B },
+                Action: "events:PutEvents",
+                Resource: CENTRAL_BUS,
+              },
+            ],
+          }),
+        }),
+      );
+      const b = await credentialsIn(B);
+      await new IAMClient({ region: REGION, credentials: b }).send(
+        new CreateRoleCommand({
+          RoleName: "platform-read",
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "CentralTrackerAssumesRole",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: "sts:AssumeRole",
+                Condition: {
+                  ArnEquals: { "aws:PrincipalArn": TRACKER_ROLE },
+                  StringEquals: { "sts:ExternalId": EXTERNAL_ID },
+                },
+              },
+            ],
+          }),
+        }),
+      );
+      const eventsB = new EventBridgeClient({ region: REGION, credentials: b });
+      await eventsB.send(
+        new PutRuleCommand({
+          Name: "platform-forward-deployments",
+          EventPattern: JSON.stringify({ source: ["aws.ecs"] }),
+        }),
+      );
+      await eventsB.send(
+        new PutTargetsCommand({
+          Rule: "platform-forward-deployments",
+          Targets: [{ Id: "central-event-bus", Arn: CENTRAL_BUS }],
+        }),
+      );
+    });
+
+    it("checks the bus policy, and each linked account's roles and rules with --account-role", async () => {
+      // Prepare
+      const deps = testDeps();
+
+      // Act
+      const code = await run(
+        ["doctor", "--name-prefix", "platform", "--account-role", "setup", "--json"],
+        deps,
+      );
+
+      // Assess
+      expect(code).toBe(1);
+      const { checks } = JSON.parse(deps.out()) as {
+        checks: { status: string; subject: string; message: string }[];
+      };
+      const about = (subject: string) => checks.find((c) => c.subject === subject);
+      expect(about(`event bus default (account ${B})`)).toMatchObject({ status: "pass" });
+      expect(about(`event bus default (account ${C})`)).toMatchObject({
+        status: "fail",
+        message: expect.stringContaining("does not accept events"),
+      });
+      expect(about(`role arn:aws:iam::${B}:role/platform-read`)).toMatchObject({
+        status: "pass",
+        message: `exists and trusts ${TRACKER_ROLE}`,
+      });
+      expect(about(`rule platform-forward-deployments (account ${B}, ${REGION})`)).toMatchObject({
+        status: "pass",
+      });
+      expect(about(`role arn:aws:iam::${C}:role/platform-read`)).toMatchObject({
+        status: "fail",
+        message: expect.stringContaining("does not exist"),
+      });
+      expect(about(`rule platform-forward-deployments (account ${C}, ${REGION})`)).toMatchObject({
+        status: "fail",
+        message: expect.stringContaining("does not exist"),
+      });
+    });
+
+    it("reports a read role that does not require the configured ExternalId", async () => {
+      // Prepare
+      lambda.on(GetFunctionConfigurationCommand, { FunctionName: TRACKER }).resolves({
+        FunctionName: TRACKER,
+        FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${TRACKER}`,
+        Role: TRACKER_ROLE,
+        State: "Active",
+        Environment: {
+          Variables: {
+            LINKED_ACCOUNTS: JSON.stringify([{ ...linked(B), external_id: "another-id" }]),
+          },
+        },
+      });
+      const deps = testDeps();
+
+      // Act
+      await run(["doctor", "--name-prefix", "platform", "--account-role", "setup"], deps);
+
+      // Assess
+      expect(deps.out()).toContain(
+        `✘ role arn:aws:iam::${B}:role/platform-read does not require the ExternalId`,
+      );
+    });
+
+    it("says how to check the accounts themselves without --account-role", async () => {
+      // Prepare
+      const deps = testDeps();
+
+      // Act
+      await run(["doctor", "--name-prefix", "platform"], deps);
+
+      // Assess
+      expect(deps.out()).toContain(
+        `• account ${B} roles and forwarding rules not checked: pass --account-role`,
+      );
+      expect(deps.out()).toContain(
+        `✔ event bus default (account ${B}) accepts events from the account`,
+      );
+    });
+  });
+
+  describe("test-event --account", () => {
+    let serviceArn: string;
+    let deploymentId: string;
+
+    beforeEach(async () => {
+      const ecs = new ECSClient({ region: REGION, credentials: await credentialsIn(B) });
+      await ecs.send(new CreateClusterCommand({ clusterName: "prod" }));
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: "web",
+          containerDefinitions: [{ name: "app", image: "nginx:1.27", memory: 128 }],
+        }),
+      );
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: "prod",
+          serviceName: "web",
+          taskDefinition: "web:1",
+          desiredCount: 1,
+        }),
+      );
+      const { services } = await ecs.send(
+        new DescribeServicesCommand({ cluster: "prod", services: ["web"] }),
+      );
+      serviceArn = services?.[0]?.serviceArn ?? "";
+      deploymentId = services?.[0]?.deployments?.[0]?.id ?? "";
+    });
+
+    it("builds the event of a service in the workload account, described through --role-arn", async () => {
+      // Prepare
+      const deps = testDeps();
+
+      // Act
+      const code = await run(
+        [
+          "test-event",
+          "--account",
+          B,
+          "--role-arn",
+          `arn:aws:iam::${B}:role/setup`,
+          "--service",
+          "prod/web",
+          "--region",
+          REGION,
+        ],
+        deps,
+      );
+
+      // Assess
+      expect(code).toBe(0);
+      expect(serviceArn).toBe(`arn:aws:ecs:${REGION}:${B}:service/prod/web`);
+      expect(JSON.parse(deps.out())).toMatchObject({
+        account: B,
+        region: REGION,
+        resources: [serviceArn],
+        detail: { deploymentId },
+      });
+    });
+
+    it("returns 1 when the service is not visible with the caller's own credentials", async () => {
+      const deps = testDeps();
+      const code = await run(
+        ["test-event", "--account", B, "--service", "prod/web", "--region", REGION],
+        deps,
+      );
+      expect(code).toBe(1);
+    });
+
+    it.each([
+      [
+        ["--account", "2", "--service", "prod/web", "--region", REGION],
+        '--account must be a 12-digit account id, got "2"',
+      ],
+      [
+        [
+          "--account",
+          B,
+          "--role-arn",
+          `arn:aws:iam::${C}:role/x`,
+          "--service",
+          "prod/web",
+          "--region",
+          REGION,
+        ],
+        `--role-arn must be the ARN of a role in account ${B}`,
+      ],
+      [["--account", B, "--service", "prod/web"], "--account needs --region"],
+      [
+        ["--account", C, "--service", `arn:aws:ecs:${REGION}:${B}:service/prod/web`],
+        `--account ${C} contradicts the account ${B} of the service ARN`,
+      ],
+      [
+        ["--role-arn", `arn:aws:iam::${B}:role/x`, "--service", "prod/web"],
+        "--role-arn needs --account",
+      ],
+    ])("returns 2 with a clear message for %j", async (args, message) => {
+      const deps = testDeps();
+      const code = await run(["test-event", ...args], deps);
+      expect(code).toBe(2);
+      expect(deps.err()).toContain(message);
+    });
+  });
+});
