@@ -85,11 +85,12 @@ Examples:
       deployer?.function.ok && deployer.function.value
         ? (deployer.function.value.Environment?.Variables ?? {})
         : undefined;
+    let rolloutRole: string | undefined;
     if (environment) {
       const options = { region: global.region, namePrefix: global.namePrefix };
-      checks.push(
-        ...rolloutVerdicts(await gatherRolloutFacts(clients, global.namePrefix), options),
-      );
+      const rollout = await gatherRolloutFacts(clients, global.namePrefix);
+      if (rollout.function.ok) rolloutRole = rollout.function.value?.role;
+      checks.push(...rolloutVerdicts(rollout, options));
       try {
         checks.push(...unreadableVerdicts(await gatherUnreadableFacts(clients.ecs, environment)));
       } catch (error) {
@@ -126,6 +127,7 @@ Examples:
           namePrefix: global.namePrefix,
           tracker: configuration("tracker"),
           deployer: configuration("deployer"),
+          rolloutRole,
           accountRole:
             typeof values["account-role"] === "string" ? values["account-role"] : undefined,
         },

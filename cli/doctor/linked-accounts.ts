@@ -1,7 +1,8 @@
 /**
  * doctor's checks of linked workload accounts: the central bus's policy (from the central
  * account), and, with `--account-role`, in each linked account its read and deploy roles
- * (exist, trust the central function's role with the ExternalId) and its forwarding rules
+ * (exist, trust the central functions' roles with the ExternalId: the read role the
+ * tracker's, the deploy role the push and the rollout functions') and its forwarding rules
  * (exist in each linked region, ENABLED, target the central bus).
  */
 import { DescribeEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -25,6 +26,8 @@ export interface CentralFacts {
   readonly namePrefix: string;
   readonly tracker: FunctionConfiguration | null;
   readonly deployer: FunctionConfiguration | null;
+  /** The rollout function's role, which deploy roles must trust too (undefined: not found). */
+  readonly rolloutRole?: string | undefined;
   /** A role name the operator may assume in every linked account, to look at it. */
   readonly accountRole: string | undefined;
 }
@@ -112,7 +115,7 @@ async function assumeInto(account: LinkedAccount, roleName: string, region: stri
 async function roleChecks(
   iam: IAMClient,
   roleArn: string,
-  centralRoleArn: string | undefined,
+  centralRoleArns: readonly string[],
   externalId: string | undefined,
   what: string,
 ): Promise<Check> {
@@ -141,13 +144,15 @@ async function roleChecks(
       fix: "apply the workload-account module in the account (same name_prefix), or set its role name in linked_accounts",
     };
   }
-  if (centralRoleArn === undefined) return { status: "pass", subject, message: "exists" };
+  if (centralRoleArns.length === 0) return { status: "pass", subject, message: "exists" };
   const document = JSON.parse(
     decodeURIComponent(found.value.Role?.AssumeRolePolicyDocument ?? "{}"),
   );
-  const problem = trusts(document, centralRoleArn, externalId);
-  return problem === null
-    ? { status: "pass", subject, message: `exists and trusts ${centralRoleArn}` }
+  const problem = centralRoleArns
+    .map((arn) => trusts(document, arn, externalId))
+    .find((p) => p !== null);
+  return problem === undefined
+    ? { status: "pass", subject, message: `exists and trusts ${centralRoleArns.join(" and ")}` }
     : {
         status: "fail",
         subject,
@@ -240,7 +245,7 @@ export async function linkedAccountChecks(
         await roleChecks(
           iam,
           account.readRoleArn,
-          central.tracker.Role,
+          central.tracker.Role ? [central.tracker.Role] : [],
           account.externalId,
           "tracker",
         ),
@@ -251,7 +256,7 @@ export async function linkedAccountChecks(
         await roleChecks(
           iam,
           account.deployRoleArn,
-          central.deployer.Role,
+          [central.deployer.Role, central.rolloutRole].filter((r): r is string => r !== undefined),
           account.externalId,
           "deployer",
         ),

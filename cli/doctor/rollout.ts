@@ -23,6 +23,8 @@ export interface RolloutFacts {
   readonly function: Lookup<{
     readonly state: string | undefined;
     readonly reason?: string;
+    /** The function's execution role, which linked accounts' deploy roles must trust. */
+    readonly role?: string;
   } | null>;
   readonly mappings?: Lookup<EventSourceMappingFacts[]>;
   readonly queue?: QueueLookup;
@@ -37,7 +39,9 @@ export async function gatherRolloutFacts(
   const name = rolloutFunctionName(namePrefix);
   const fn = await lookup(async () => {
     const config = await findFunction(clients.lambda, name);
-    return config === null ? null : { state: config.State, reason: config.StateReason };
+    return config === null
+      ? null
+      : { state: config.State, reason: config.StateReason, role: config.Role };
   });
   const [mappings, queue, dlq] = await Promise.all([
     fn.ok && fn.value !== null

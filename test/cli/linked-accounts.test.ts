@@ -21,6 +21,7 @@ import {
   GetFunctionConfigurationCommand,
   GetPolicyCommand,
   LambdaClient,
+  ListEventSourceMappingsCommand,
   ResourceNotFoundException,
 } from "@aws-sdk/client-lambda";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -209,6 +210,67 @@ describe.skipIf(!motoAvailable())("CLI with linked accounts, against moto_server
       expect(deps.out()).toContain(
         `✘ role arn:aws:iam::${B}:role/platform-read does not require the ExternalId`,
       );
+    });
+
+    it("checks that each deploy role trusts both the push and the rollout function's roles", async () => {
+      // Prepare
+      const pushRole = `arn:aws:iam::${ACCOUNT}:role/${DEPLOYER}`;
+      const rolloutRole = `arn:aws:iam::${ACCOUNT}:role/${DEPLOYER}-rollout`;
+      lambda.on(GetFunctionConfigurationCommand, { FunctionName: DEPLOYER }).resolves({
+        FunctionName: DEPLOYER,
+        FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${DEPLOYER}`,
+        Role: pushRole,
+        State: "Active",
+        Environment: { Variables: { LINKED_ACCOUNTS: JSON.stringify([linked(B), linked(C)]) } },
+      });
+      lambda
+        .on(GetFunctionConfigurationCommand, { FunctionName: `${DEPLOYER}-rollout` })
+        .resolves({ FunctionName: `${DEPLOYER}-rollout`, Role: rolloutRole, State: "Active" });
+      lambda.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
+      // B's deploy role trusts the push role only, C's both.
+      const deployRole = (trusted: string[]) =>
+        new CreateRoleCommand({
+          RoleName: "platform-deploy",
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "CentralDeployerAssumesRole",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: "sts:AssumeRole",
+                Condition: {
+                  ArnEquals: { "aws:PrincipalArn": trusted },
+                  StringEquals: { "sts:ExternalId": EXTERNAL_ID },
+                },
+              },
+            ],
+          }),
+        });
+      await new IAMClient({ region: REGION, credentials: await credentialsIn(B) }).send(
+        deployRole([pushRole]),
+      );
+      await new IAMClient({ region: REGION, credentials: await credentialsIn(C) }).send(
+        deployRole([pushRole, rolloutRole]),
+      );
+      const deps = testDeps();
+
+      // Act
+      await run(["doctor", "--name-prefix", "platform", "--account-role", "setup", "--json"], deps);
+
+      // Assess
+      const { checks } = JSON.parse(deps.out()) as {
+        checks: { status: string; subject: string; message: string }[];
+      };
+      const about = (subject: string) => checks.find((c) => c.subject === subject);
+      expect(about(`role arn:aws:iam::${B}:role/platform-deploy`)).toMatchObject({
+        status: "fail",
+        message: `does not trust ${rolloutRole}`,
+      });
+      expect(about(`role arn:aws:iam::${C}:role/platform-deploy`)).toMatchObject({
+        status: "pass",
+        message: `exists and trusts ${pushRole} and ${rolloutRole}`,
+      });
     });
 
     it("says how to check the accounts themselves without --account-role", async () => {
