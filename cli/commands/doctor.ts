@@ -47,13 +47,16 @@ followed service tagged ecs-deployments:publish has its parameters, and they nam
 images the service runs. With linked workload accounts: the default event bus accepts
 each account's events; with --account-role, in each account the read and deploy roles
 exist and trust the central functions (with the ExternalId), and the forwarding rule of
-each linked region is ENABLED and targets the central bus. A function that is not deployed is
+each linked region is ENABLED and targets the central bus; with --repository, each named
+central ECR repository's policy lets every linked account pull. A function that is not deployed is
 reported as not installed, which is not a failure unless --require names it.
 
 Options:
   --require <which>     none (default), tracker, deployer or both: which functions must exist.
   --account-role <name> A role you may assume in every linked account (for example
                         OrganizationAccountAccessRole), to check its roles and rules.
+  --repository <names>  Central ECR repositories (comma-separated) whose policy must let
+                        every linked account pull (needs ecr:GetRepositoryPolicy).
   --region <region>     The region (default: the SDK's).
   --name-prefix <p>     The module's name_prefix (default: ecs-deployments).
   --json                Print {"healthy":…,"checks":[…]} as JSON.
@@ -66,7 +69,11 @@ Exit codes: 0 healthy, 1 something is wrong, 2 usage error.
 Examples:
   ${TOOL} ${NAME}
   ${TOOL} ${NAME} --name-prefix platform --region eu-west-1 --require both`,
-  options: { require: { type: "string" }, "account-role": { type: "string" } },
+  options: {
+    require: { type: "string" },
+    "account-role": { type: "string" },
+    repository: { type: "string" },
+  },
   async run({ deps, global, values }) {
     const require = oneOf(NAME, "require", values.require, REQUIRE, "none");
     const clients = deps.clients(global.region);
@@ -128,6 +135,13 @@ Examples:
           tracker: configuration("tracker"),
           deployer: configuration("deployer"),
           rolloutRole,
+          repositories:
+            typeof values.repository === "string"
+              ? values.repository
+                  .split(",")
+                  .map((r) => r.trim())
+                  .filter((r) => r !== "")
+              : [],
           accountRole:
             typeof values["account-role"] === "string" ? values["account-role"] : undefined,
         },

@@ -5,6 +5,7 @@
  * tracker's, the deploy role the push and the rollout functions') and its forwarding rules
  * (exist in each linked region, ENABLED, target the central bus).
  */
+import { ECRClient } from "@aws-sdk/client-ecr";
 import { DescribeEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
@@ -18,6 +19,7 @@ import {
 } from "../../functions/shared/contract.js";
 import { findRule } from "../aws/eventbridge.js";
 import { describeError, isAwsError, isAwsErrorNamed } from "../errors.js";
+import { repositoryPolicyCheck } from "./repository-policy.js";
 import type { Check } from "./types.js";
 
 /** What the linked-account checks start from: the central functions as doctor found them. */
@@ -28,6 +30,8 @@ export interface CentralFacts {
   readonly deployer: FunctionConfiguration | null;
   /** The rollout function's role, which deploy roles must trust too (undefined: not found). */
   readonly rolloutRole?: string | undefined;
+  /** Central ECR repositories whose policy must let every linked account pull. */
+  readonly repositories?: readonly string[];
   /** A role name the operator may assume in every linked account, to look at it. */
   readonly accountRole: string | undefined;
 }
@@ -210,6 +214,13 @@ export async function linkedAccountChecks(
           fix: "run terraform apply for the module (create_event_bus_policy = true), or add the statement of its output event_bus_policy to your bus policy",
         });
       }
+    }
+  }
+
+  if (central.repositories && central.repositories.length > 0) {
+    const ecr = new ECRClient(central.region ? { region: central.region } : {});
+    for (const repository of central.repositories) {
+      checks.push(await repositoryPolicyCheck(ecr, repository, [...linked.keys()]));
     }
   }
 

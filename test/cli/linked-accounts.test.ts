@@ -4,6 +4,11 @@
  * mocked: moto's would need Docker to hold the functions.
  */
 import {
+  CreateRepositoryCommand,
+  ECRClient,
+  SetRepositoryPolicyCommand,
+} from "@aws-sdk/client-ecr";
+import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
@@ -271,6 +276,84 @@ describe.skipIf(!motoAvailable())("CLI with linked accounts, against moto_server
         status: "pass",
         message: `exists and trusts ${pushRole} and ${rolloutRole}`,
       });
+    });
+
+    it("checks that each named repository's policy lets every linked account pull", async () => {
+      // Prepare: web lets B pull (account root) and C only BatchGetImage; api has no policy.
+      const ecr = new ECRClient({ region: REGION });
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: "web" }));
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: "api" }));
+      await ecr.send(
+        new SetRepositoryPolicyCommand({
+          repositoryName: "web",
+          policyText: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "PullB",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${B}:root` },
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+              },
+              {
+                Sid: "PartOfC",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${C}:root` },
+                Action: "ecr:BatchGetImage",
+              },
+            ],
+          }),
+        }),
+      );
+      const deps = testDeps();
+
+      // Act
+      await run(["doctor", "--name-prefix", "platform", "--repository", "web,api", "--json"], deps);
+
+      // Assess
+      const { checks } = JSON.parse(deps.out()) as {
+        checks: { status: string; subject: string; message: string; fix?: string }[];
+      };
+      const about = (subject: string) => checks.find((c) => c.subject === subject);
+      expect(about("repository web")).toMatchObject({
+        status: "fail",
+        message: `its policy does not let ${C} pull (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)`,
+      });
+      expect(about("repository api")).toMatchObject({
+        status: "fail",
+        message: expect.stringContaining("has no repository policy"),
+        fix: expect.stringContaining("repository policy"),
+      });
+    });
+
+    it("passes a repository whose policy lets the organization pull", async () => {
+      // Prepare
+      const ecr = new ECRClient({ region: REGION });
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: "web" }));
+      await ecr.send(
+        new SetRepositoryPolicyCommand({
+          repositoryName: "web",
+          policyText: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "PullOrganization",
+                Effect: "Allow",
+                Principal: "*",
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+              },
+            ],
+          }),
+        }),
+      );
+      const deps = testDeps();
+
+      // Act
+      await run(["doctor", "--name-prefix", "platform", "--repository", "web"], deps);
+
+      // Assess
+      expect(deps.out()).toContain("✔ repository web its policy lets every linked account pull");
     });
 
     it("says how to check the accounts themselves without --account-role", async () => {
