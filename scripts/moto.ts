@@ -3,7 +3,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, join, resolve } from "node:path";
 
@@ -53,6 +53,23 @@ export function requireMotoServer(
   return found;
 }
 
+/**
+ * The command that starts `binary`: through `scripts/moto-server.py` (moto with a faster
+ * clock for SQS) with the Python of moto's own script when it names one, else as it is.
+ */
+export function motoCommand(binary: string): { command: string; prefix: string[] } {
+  let python: string | undefined;
+  try {
+    const firstLine = readFileSync(binary, "utf8").slice(0, 512).split("\n", 1)[0] ?? "";
+    const shebang = /^#!\s*(\S*python[\d.]*)\s*$/.exec(firstLine);
+    python = shebang?.[1];
+  } catch {
+    // not readable as text: a wrapper or a binary, started as it is
+  }
+  if (python === undefined || !isExecutable(python)) return { command: binary, prefix: [] };
+  return { command: python, prefix: [join(import.meta.dirname, "moto-server.py")] };
+}
+
 /** A running moto_server on 127.0.0.1. */
 export interface MotoServer {
   /** `http://127.0.0.1:<port>` */
@@ -85,7 +102,8 @@ export async function startMoto(): Promise<MotoServer> {
   const binary = requireMotoServer();
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], {
+  const { command, prefix } = motoCommand(binary);
+  const child: ChildProcess = spawn(command, [...prefix, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   // Without a listener a failed spawn is an unhandled 'error' event that kills the process.

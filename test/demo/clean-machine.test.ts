@@ -5,6 +5,7 @@ import { delimiter, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   findMotoServer,
+  motoCommand,
   requireMotoServer,
   TOOLS_BIN,
   ToolMissingError,
@@ -68,6 +69,50 @@ describe("finding moto_server", () => {
     expect(attempt).toThrow(
       /^moto_server is not installed: run `bash scripts\/install-tools.sh moto`/,
     );
+  });
+});
+
+describe("starting moto_server", () => {
+  it("runs moto's own script through the launcher with the Python its first line names", () => {
+    // Prepare: a console script as pip writes it, its interpreter beside it.
+    const bin = join(scratch, "venv", "bin");
+    mkdirSync(bin, { recursive: true });
+    const python = join(bin, "python3");
+    writeFileSync(python, "#!/bin/sh\nexit 0\n");
+    chmodSync(python, 0o755);
+    const script = join(bin, "moto_server");
+    writeFileSync(script, `#!${python}\n# -*- coding: utf-8 -*-\nimport sys\n`);
+    chmodSync(script, 0o755);
+
+    // Act
+    const { command, prefix } = motoCommand(script);
+
+    // Assess
+    expect(command).toBe(python);
+    expect(prefix).toEqual([join(ROOT, "scripts", "moto-server.py")]);
+    expect(existsSync(prefix[0] as string)).toBe(true);
+  });
+
+  it("runs any other moto_server as it is", () => {
+    // Prepare: a shell wrapper, and a script whose interpreter is gone.
+    const wrapper = fakeTool(join(scratch, "wrapper"));
+    const orphan = join(scratch, "orphan", "moto_server");
+    mkdirSync(join(scratch, "orphan"), { recursive: true });
+    writeFileSync(orphan, "#!/nonexistent/python3\n");
+
+    // Act
+    const commands = [
+      motoCommand(wrapper),
+      motoCommand(orphan),
+      motoCommand(join(scratch, "missing")),
+    ];
+
+    // Assess
+    expect(commands).toEqual([
+      { command: wrapper, prefix: [] },
+      { command: orphan, prefix: [] },
+      { command: join(scratch, "missing"), prefix: [] },
+    ]);
   });
 });
 
