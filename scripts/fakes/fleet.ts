@@ -211,11 +211,20 @@ export function scaledRetryTiming(timeScale: number): RetryTiming {
   } as unknown as RetryTiming;
 }
 
-/** The rollout's backoff in ECS time: every duration divided by the time scale. */
-export function scaledBackoff(timeScale: number): BackoffSettings {
+/**
+ * The rollout's backoff in ECS time: every duration divided by the time scale, except the
+ * safety margin at the end of an invocation. That one covers the latency of the calls still
+ * under way, which the stand-in does not compress, so it stays in real milliseconds (at
+ * most a third of the scaled function timeout, so that items still start).
+ */
+export function scaledBackoff(timeScale: number, functionTimeoutSeconds = 300): BackoffSettings {
   const scaled = {} as Record<keyof typeof Backoff, number>;
   for (const [key, value] of Object.entries(Backoff))
     scaled[key as keyof typeof Backoff] = value / timeScale;
+  scaled.SAFETY_MARGIN_MS = Math.min(
+    Backoff.SAFETY_MARGIN_MS,
+    (functionTimeoutSeconds * 1000) / timeScale / 3,
+  );
   return scaled;
 }
 
@@ -268,7 +277,10 @@ export function startDeployer(options: DeployerRigOptions): DeployerRig {
   const push = createHandler(defaultDependencies(shared));
   const makeRollout = () =>
     createRolloutHandler(
-      defaultRolloutDependencies({ ...shared, backoff: scaledBackoff(timeScale) }),
+      defaultRolloutDependencies({
+        ...shared,
+        backoff: scaledBackoff(timeScale, options.functionTimeoutSeconds),
+      }),
     );
   let rollout = makeRollout();
   const sqs = new SQSClient({ region: "us-east-1", endpoint: options.proxy.url, credentials });
@@ -298,13 +310,19 @@ export function startDeployer(options: DeployerRigOptions): DeployerRig {
   };
 }
 
-/** Creates the rollout queue through the stand-in (SQS calls pass through it untouched). */
+/**
+ * Creates the rollout queue through the stand-in (SQS calls pass through it untouched),
+ * with the module's visibility timeout (6 × the function's 300 s) in ECS time unless told.
+ */
 export async function createFleetQueue(
-  proxy: Pick<EcsQuotaProxy, "url">,
+  proxy: Pick<EcsQuotaProxy, "url" | "timeScale">,
   options: { name?: string; visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
 ): Promise<RolloutQueue> {
   const sqs = new SQSClient({ region: "us-east-1", endpoint: proxy.url, credentials });
-  const queue = await createRolloutQueue(sqs, options);
+  const queue = await createRolloutQueue(sqs, {
+    visibilityTimeoutSeconds: Math.ceil((6 * 300) / proxy.timeScale),
+    ...options,
+  });
   sqs.destroy();
   return queue;
 }

@@ -11,7 +11,9 @@
  *   deletes nothing (Lambda counts the whole batch as failed), so every message comes back
  *   after its visibility timeout, and the queue's redrive policy (maxReceiveCount) moves it
  *   to the DLQ;
- * - each invocation's context tells the remaining time (`getRemainingTimeInMillis`).
+ * - each invocation's context tells the remaining time (`getRemainingTimeInMillis`);
+ * - a ReceiveMessage or DeleteMessageBatch that fails is counted and the poller goes on,
+ *   as Lambda's does (messages not deleted come back after their visibility timeout).
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -62,6 +64,10 @@ export interface SqsEventSourceStats {
   itemFailures: number;
   /** Largest number of invocations running at once. */
   peakConcurrency: number;
+  /** ReceiveMessage or DeleteMessageBatch calls (or entries) that failed. */
+  queueErrors: number;
+  /** The last of those failures' messages. */
+  lastQueueError?: string;
 }
 
 /** A running mapping. */
@@ -140,6 +146,12 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     messagesDeleted: 0,
     itemFailures: 0,
     peakConcurrency: 0,
+    queueErrors: 0,
+  };
+  const queueError = (error: unknown) => {
+    stats.queueErrors += 1;
+    stats.lastQueueError =
+      error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   };
   let stopped = false;
   let running = 0;
@@ -177,13 +189,23 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       const failed = new Set(failures.map((f) => f.itemIdentifier));
       const done = event.Records.filter((r) => !failed.has(r.messageId));
       if (done.length > 0) {
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
-          }),
-        );
-        stats.messagesDeleted += done.length;
+        try {
+          const { Failed = [] } = await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+            }),
+          );
+          stats.messagesDeleted += done.length - Failed.length;
+          for (const failure of Failed)
+            queueError(
+              new Error(
+                `DeleteMessageBatch entry ${failure.Id}: ${failure.Code} ${failure.Message ?? ""}`,
+              ),
+            );
+        } catch (error) {
+          queueError(error);
+        }
       }
     } finally {
       clearTimeout(timer);
@@ -212,7 +234,15 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
 
   const poller = async () => {
     while (!stopped) {
-      const { Messages = [] } = await receive();
+      let Messages: Message[];
+      try {
+        ({ Messages = [] } = await receive());
+      } catch (error) {
+        if (stopped) return;
+        queueError(error);
+        await new Promise((resolve) => setTimeout(resolve, idleMs * 5));
+        continue;
+      }
       if (Messages.length === 0) {
         await new Promise((resolve) => setTimeout(resolve, idleMs));
         continue;
@@ -229,17 +259,21 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   );
 
   /** Nothing waiting and nothing in flight (a message handed back with a delay counts as in flight). */
-  const queueEmpty = async () => {
+  const depth = async () => {
     const { Attributes = {} } = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueUrl,
         AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
       }),
     );
-    return (
-      Number(Attributes.ApproximateNumberOfMessages ?? 0) === 0 &&
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) === 0
-    );
+    return {
+      visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  };
+  const queueEmpty = async () => {
+    const { visible, inFlight } = await depth();
+    return visible === 0 && inFlight === 0;
   };
 
   return {
@@ -249,8 +283,13 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       for (;;) {
         const now = performance.now();
         if (running === 0 && now - lastActivity >= quietMs && (await queueEmpty())) return;
-        if (now - started > limit)
-          throw new Error(`the rollout queue did not drain within ${limit} ms`);
+        if (now - started > limit) {
+          // What was left and what the mapping saw, so that a stall can be told apart from slowness.
+          const left = await depth().catch(() => undefined);
+          throw new Error(
+            `the rollout queue did not drain within ${limit} ms: ${left ? `${left.visible} visible and ${left.inFlight} in flight` : "its depth could not be read"}, ${running} invocations running; ${JSON.stringify(stats)}`,
+          );
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.min(quietMs, 50)));
       }
     },

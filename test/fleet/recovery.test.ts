@@ -56,7 +56,7 @@ describe.skipIf(!motoAvailable())("rollout recovery and logging through the queu
           ecsIn: () => dyingEcs,
           pacersIn: rig.pacersIn,
           timeScale: TIME_SCALE,
-          backoff: scaledBackoff(TIME_SCALE),
+          backoff: scaledBackoff(TIME_SCALE, 30),
         }),
       ),
     );
@@ -73,7 +73,7 @@ describe.skipIf(!motoAvailable())("rollout recovery and logging through the queu
           logger: new Logger({ logLevel: "SILENT" }),
           pacersIn: rig.pacersIn,
           timeScale: TIME_SCALE,
-          backoff: scaledBackoff(TIME_SCALE),
+          backoff: scaledBackoff(TIME_SCALE, 30),
         }),
       ),
     );
