@@ -63,6 +63,12 @@ export const Pacing = {
   SLOWDOWN: 0.5,
   MIN_FACTOR: 1 / 16,
   RECOVERY_PER_CALL: 0.02,
+  /**
+   * Each paced wait is this fraction longer or shorter at random (the mean rate is kept):
+   * evenly spaced calls fall into step with another caller's and always take the token
+   * just before it, so the other caller is throttled and this pacer never learns to slow down.
+   */
+  JITTER: 0.3,
 } as const;
 
 /** Bounds of one work item on the rollout queue. */

@@ -51,6 +51,9 @@ export interface QuotaPacerOptions {
   readonly slowdown?: number;
   readonly minFactor?: number;
   readonly recoveryPerCall?: number;
+  readonly jitter?: number;
+  /** Uniform in [0, 1). @default Math.random */
+  readonly random?: () => number;
   /** @default realSleep */
   readonly sleep?: Sleep;
   /** Milliseconds of a clock. @default Date.now */
@@ -81,11 +84,14 @@ export function createQuotaPacer(options: QuotaPacerOptions): QuotaPacer {
     slowdown = Pacing.SLOWDOWN,
     minFactor = Pacing.MIN_FACTOR,
     recoveryPerCall = Pacing.RECOVERY_PER_CALL,
+    jitter = Pacing.JITTER,
+    random = Math.random,
     sleep = realSleep,
     now = Date.now,
   } = options;
   if (!(share > 0 && share <= 1)) throw new RangeError(`share must be in (0, 1], got ${share}`);
   if (!(timeScale > 0)) throw new RangeError(`timeScale must be > 0, got ${timeScale}`);
+  if (!(jitter >= 0 && jitter < 1)) throw new RangeError(`jitter must be in [0, 1), got ${jitter}`);
   const capacity = Math.max(1, Math.floor(bucket.burst * share));
   const fullRate = bucket.perSecond * share * timeScale;
   let factor = 1;
@@ -102,7 +108,10 @@ export function createQuotaPacer(options: QuotaPacerOptions): QuotaPacer {
       refill();
       // Take the token now (possibly into debt) so concurrent callers queue behind each other.
       tokens -= 1;
-      if (tokens < 0) await sleep((-tokens / rate()) * 1000);
+      if (tokens >= 0) return;
+      // Past the burst, a call costs 1 ± jitter tokens (1 on average): the waits vary.
+      tokens -= jitter * (2 * random() - 1);
+      await sleep((Math.max(0, -tokens) / rate()) * 1000);
     },
     throttled() {
       refill();

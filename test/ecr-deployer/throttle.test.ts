@@ -41,13 +41,15 @@ describe("createPacer", () => {
 
 describe("createQuotaPacer", () => {
   /** A pacer on a clock that only moves when it sleeps. */
-  function pacerOn(share: number, timeScale = 1) {
+  function pacerOn(share: number, timeScale = 1, jitter = 0, random = Math.random) {
     let clock = 0;
     const waits: number[] = [];
     const pacer = createQuotaPacer({
       bucket: EcsBuckets.TASK_DEFINITION_MODIFY,
       share,
       timeScale,
+      jitter,
+      random,
       sleep: async (ms) => {
         waits.push(ms);
         clock += ms;
@@ -78,6 +80,47 @@ describe("createQuotaPacer", () => {
 
     // Assess
     expect(elapsed()).toBeCloseTo(80, 6);
+  });
+
+  it("varies each wait past the burst by up to the jitter, and keeps the mean rate", async () => {
+    // Prepare: waits of a pacer at 0.5/s, with the default jitter.
+    const { pacer, waits, elapsed } = pacerOn(0.5, 1, Pacing.JITTER);
+    for (let i = 0; i < 10; i++) await pacer.wait();
+    const burst = elapsed();
+
+    // Act
+    const calls = 2000;
+    for (let i = 0; i < calls; i++) await pacer.wait();
+
+    // Assess: each gap within 2 s ± 30%, not all the same, 2 s on average.
+    const gaps = waits;
+    expect(burst).toBe(0);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(2000 * (1 - Pacing.JITTER) - 1e-6);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(2000 * (1 + Pacing.JITTER) + 1e-6);
+    expect(new Set(gaps.map((g) => Math.round(g))).size).toBeGreaterThan(100);
+    expect(elapsed() / calls).toBeCloseTo(2000, -2);
+    expect(Math.abs(elapsed() / calls - 2000)).toBeLessThan(2000 * 0.02);
+  });
+
+  it("waits exactly the interval with the lowest and highest draw at jitter's bounds", async () => {
+    // Prepare: draws of 0 then just below 1.
+    const draws = [0, 0.999_999];
+    const { pacer, waits } = pacerOn(0.5, 1, 0.3, () => draws.shift() ?? 0.5);
+    for (let i = 0; i < 10; i++) await pacer.wait();
+
+    // Act
+    await pacer.wait();
+    await pacer.wait();
+
+    // Assess: 0.7 then about 1.3 of the 2 s interval.
+    expect(waits[0]).toBeCloseTo(1400, 6);
+    expect(waits[1]).toBeCloseTo(2600, 1);
+  });
+
+  it("refuses a jitter outside [0, 1)", () => {
+    // Act / Assess
+    expect(() => pacerOn(0.5, 1, 1)).toThrow(RangeError);
+    expect(() => pacerOn(0.5, 1, -0.1)).toThrow(RangeError);
   });
 
   it("halves its rate and forgets the burst when throttled, then recovers by a fiftieth per accepted call", async () => {
