@@ -43,7 +43,7 @@ describe.skipIf(!motoAvailable())("fan-out through the rollout queue under ECS's
     await world?.close();
   });
 
-  it("rolls 1,000 services on 1,000 task definitions, no faster than the quota share allows", async () => {
+  it("rolls 1,000 services on 1,000 task definitions within 15% of the time the quota share allows", async () => {
     // Prepare
     const region = "us-east-1";
     const fleet = await createFleetRegion(world.moto.endpoint, { region, services: 1000 });
@@ -70,15 +70,15 @@ describe.skipIf(!motoAvailable())("fan-out through the rollout queue under ECS's
     expect(rig.mapping.stats).toMatchObject({ timedOut: 0, failed: 0, itemFailures: 0 });
     expect(await world.dlqDepth(queue)).toBe(0);
     expect(world.proxy.count({ operation: "RegisterTaskDefinition" })).toBe(1000);
-    // Never faster than the share allows (the pacer keeps to it). Slower than it by more than
-    // 15% only where moto cannot answer at the scaled rate: the figure above says which.
+    // As fast as the share allows, and never faster (the pacer keeps to it).
     expect(span).toBeGreaterThanOrEqual(allowed * 0.85);
+    expect(span).toBeLessThanOrEqual(allowed * 1.15);
   }, 600_000);
 
-  it("leaves a competing caller at 0.6/s at most 10% of its calls throttled, and completes", async () => {
+  it("leaves a competing caller at 0.6/s at most 10% of its calls throttled during a 1,000-service fan-out, which completes", async () => {
     // Prepare
     const region = "us-east-2";
-    const fleet = await createFleetRegion(world.moto.endpoint, { region, services: 200 });
+    const fleet = await createFleetRegion(world.moto.endpoint, { region, services: 1000 });
     const queue = await world.queue("competing");
     const rig = startDeployer({ proxy: world.proxy, queue });
     const event = await pushImage(world.moto.endpoint, fleet, "v2");
@@ -97,9 +97,9 @@ describe.skipIf(!motoAvailable())("fan-out through the rollout queue under ECS's
     console.log(
       `competing caller: ${competitor.throttled} of ${competitor.sent} throttled; deployer registrations: ${ours}, throttled ${world.proxy.count({ operation: "RegisterTaskDefinition", region, outcome: "throttled" }) - competitor.throttled}`,
     );
-    expect(competitor.sent).toBeGreaterThan(50);
+    expect(competitor.sent).toBeGreaterThan(1000);
     expect(competitor.throttledFraction).toBeLessThanOrEqual(0.1);
-    expect(await rolledCount(world, fleet)).toBe(200);
+    expect(await rolledCount(world, fleet)).toBe(1000);
     expect(rig.mapping.stats).toMatchObject({ timedOut: 0, failed: 0 });
     expect(await world.dlqDepth(queue)).toBe(0);
   }, 600_000);

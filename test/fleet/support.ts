@@ -8,8 +8,8 @@ export { motoAvailable } from "../support/moto.js";
 
 /**
  * How much faster than real time ECS runs in the fleet tests: registrations at the default
- * share (0.5/s) then go out at 10/s, well below what moto answers on a busy 2-core machine,
- * so the buckets, not moto, set the pace.
+ * share (0.5/s) then go out at 10/s, below what moto answers on a busy 2-core machine (with
+ * the SQS clock of `scripts/moto-server.py`), so the buckets, not moto, set the pace.
  */
 export const TIME_SCALE = 20;
 
