@@ -9,10 +9,6 @@
  * `runAccountsDemo()` is what the test calls.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
@@ -36,17 +32,15 @@ import {
 import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contract.js";
 import { LINKED_ACCOUNTS_ENV_VAR, PowertoolsEnvVar } from "../functions/shared/contract.js";
 import {
-  activeCleanUps,
   type DemoOptions,
   type DemoResult,
   lambdaContext,
   loadShippedHandler,
-  type ReceivedRequest,
-  startReceiver,
+  runDemoSteps,
 } from "./demo.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
 import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
-import { fakeImageManifest, type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
+import { fakeImageManifest } from "./moto.js";
 
 const REGION = "us-east-1";
 const CENTRAL = "123456789012"; // moto's account: the registry's and the functions'
@@ -79,33 +73,12 @@ async function credentialsIn(account: string): Promise<AwsCredentialIdentity> {
 }
 
 /** Runs the multi-account flow and cleans up after itself, on success and on failure. */
-export async function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemoResult> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const steps = 8;
-  let n = 0;
-  const started = Date.now();
-  const step = (what: string) =>
-    log(`[${++n}/${steps}] ${what}  (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
-
-  const workDir = mkdtempSync(join(tmpdir(), "ecs-deployments-demo-"));
-  const savedEnv = { ...process.env };
-  const received: ReceivedRequest[] = [];
-  let moto: MotoServer | undefined;
-  let receiver: Server | undefined;
-  const cleanUp = async () => {
-    await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-    receiver = undefined;
-    await moto?.stop();
-    moto = undefined;
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  activeCleanUps.add(cleanUp);
-  try {
+export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemoResult> {
+  return runDemoSteps(options, 8, async (demo) => {
+    const { log, step, done, workDir, received } = demo;
     step("Starting moto_server on 127.0.0.1 (stands in for AWS, several accounts)");
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
-    const sink = await startReceiver(received);
-    receiver = sink.server;
+    await demo.startMotoServer(REGION);
+    const receiverUrl = await demo.startLocalReceiver();
     const secret = await new SecretsManagerClient({ region: REGION }).send(
       new CreateSecretCommand({ Name: "demo-deployment-tracker-api-key", SecretString: API_KEY }),
     );
@@ -251,7 +224,7 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
       {
         [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
         [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [TrackerEnv.ENDPOINT_URL]: sink.url,
+        [TrackerEnv.ENDPOINT_URL]: receiverUrl,
         [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
         [TrackerEnv.API_KEY_SECRET_ARN]: secret.ARN as string,
         [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
@@ -273,7 +246,7 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
     step("The receiver got:");
     for (const request of received)
       log(JSON.stringify(request.body, null, 2).replace(/^/gm, "      "));
-    log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    done();
     return {
       pushedDigest,
       deployerResult,
@@ -283,10 +256,5 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
       received,
       workloadAccount: WORKLOAD,
     };
-  } finally {
-    await cleanUp();
-    activeCleanUps.delete(cleanUp);
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
-  }
+  });
 }

@@ -157,14 +157,39 @@ export interface DemoOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Runs the whole flow and cleans up after itself, on success and on failure. */
-export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+/** What a demo has while it runs, from {@link runDemoSteps}. */
+export interface DemoRun {
+  /** Logs a line as it is. */
+  readonly log: (line: string) => void;
+  /** Logs the next step, `[n/steps] what  (+seconds since the start s)`. */
+  readonly step: (what: string) => void;
+  /** Logs the closing line, `Done in <seconds since the start> s`. */
+  readonly done: () => void;
+  /** A folder of its own for the handlers loaded from the shipped zips. */
+  readonly workDir: string;
+  /** What the local receiver got. */
+  readonly received: ReceivedRequest[];
+  /** Starts moto_server and points the AWS SDK at it, in `region`. */
+  readonly startMotoServer: (region: string) => Promise<void>;
+  /** Starts the local receiver; its URL. */
+  readonly startLocalReceiver: () => Promise<string>;
+}
+
+/**
+ * Runs a demo of `steps` steps with a step logger, a work folder, moto_server and the local
+ * receiver, and cleans up after it, on success and on failure (and on Ctrl-C, through
+ * {@link activeCleanUps}): stops the receiver and moto_server, removes the work folder and
+ * gives the process its environment back.
+ */
+export async function runDemoSteps<T>(
+  options: DemoOptions,
+  steps: number,
+  run: (demo: DemoRun) => Promise<T>,
+): Promise<T> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const steps = 9;
   let n = 0;
   const started = Date.now();
-  const step = (what: string) =>
-    log(`[${++n}/${steps}] ${what}  (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 
   const workDir = mkdtempSync(join(tmpdir(), "ecs-deployments-demo-"));
   const savedEnv = { ...process.env };
@@ -180,16 +205,42 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   };
   activeCleanUps.add(cleanUp);
   try {
+    return await run({
+      log,
+      step: (what) => log(`[${++n}/${steps}] ${what}  (+${seconds()} s)`),
+      done: () => log(`Done in ${seconds()} s`),
+      workDir,
+      received,
+      startMotoServer: async (region) => {
+        moto = await startMoto();
+        useMotoEnvironment(moto.endpoint, region);
+      },
+      startLocalReceiver: async () => {
+        const sink = await startReceiver(received);
+        receiver = sink.server;
+        return sink.url;
+      },
+    });
+  } finally {
+    await cleanUp();
+    activeCleanUps.delete(cleanUp);
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  }
+}
+
+/** Runs the whole flow and cleans up after itself, on success and on failure. */
+export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  return runDemoSteps(options, 9, async (demo) => {
+    const { log, step, done, workDir, received } = demo;
     step("Starting moto_server on 127.0.0.1 (stands in for AWS)");
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
+    await demo.startMotoServer(REGION);
     const ecr = new ECRClient({ region: REGION });
     const ecs = new ECSClient({ region: REGION });
     const secrets = new SecretsManagerClient({ region: REGION });
 
     step("Starting the local receiver (stands in for the deployments API)");
-    const sink = await startReceiver(received);
-    receiver = sink.server;
+    const receiverUrl = await demo.startLocalReceiver();
     const secret = await secrets.send(
       new CreateSecretCommand({ Name: "demo-deployment-tracker-api-key", SecretString: API_KEY }),
     );
@@ -346,7 +397,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       {
         [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
         [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [TrackerEnv.ENDPOINT_URL]: sink.url,
+        [TrackerEnv.ENDPOINT_URL]: receiverUrl,
         [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
         [TrackerEnv.API_KEY_SECRET_ARN]: secret.ARN as string,
         [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
@@ -371,14 +422,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       log(`      idempotency-key: ${String(request.headers["idempotency-key"] ?? "<missing>")}`);
       log(JSON.stringify(request.body, null, 2).replace(/^/gm, "      "));
     }
-    log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    done();
     return { pushedDigest, deployerResult, followerImage, bystanderImage, trackerResult, received };
-  } finally {
-    await cleanUp();
-    activeCleanUps.delete(cleanUp);
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
