@@ -1,0 +1,94 @@
+/**
+ * moto_server for the tests of one `describe`: started before them with the AWS SDK
+ * pointed at it, stopped after them with the process's environment given back.
+ */
+import { type ECRClient, PutImageCommand, type PutImageCommandOutput } from "@aws-sdk/client-ecr";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { afterAll, beforeAll, vi } from "vitest";
+import { fakeImageManifest, type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
+
+/** The moto_server of a `describe`, from {@link motoServerFixture}. */
+export interface MotoFixture {
+  /** Whether moto_server runs: not before the fixture's `beforeAll`, nor when it failed to start. */
+  readonly running: boolean;
+  /** moto_server's URL, while it runs. */
+  readonly endpoint: string;
+  /**
+   * Credentials that act in `account`, for setting up what exists there: on moto, the
+   * credentials of an assumed role act in the role's account.
+   */
+  credentialsIn(account: string): Promise<AwsCredentialIdentity>;
+}
+
+/**
+ * Starts moto_server before the tests of the enclosing `describe` and points the AWS SDK
+ * at it in `region` (moto's default account, 123456789012); after them, undoes
+ * `vi.stubEnv`, gives the process back the environment it had before, and stops
+ * moto_server. Call it first in the `describe`: its `afterAll` then runs after the
+ * file's own (vitest runs "after" hooks in reverse order), while moto_server still runs.
+ */
+export function motoServerFixture(region: string): MotoFixture {
+  let moto: MotoServer | undefined;
+  let savedEnvironment: NodeJS.ProcessEnv = {};
+
+  beforeAll(async () => {
+    savedEnvironment = { ...process.env };
+    moto = await startMoto();
+    useMotoEnvironment(moto.endpoint, region);
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    for (const key of Object.keys(process.env))
+      if (!(key in savedEnvironment)) delete process.env[key];
+    Object.assign(process.env, savedEnvironment);
+    await moto?.stop();
+    moto = undefined;
+  });
+
+  return {
+    get running(): boolean {
+      return moto !== undefined;
+    },
+    get endpoint(): string {
+      if (moto === undefined)
+        throw new Error("moto_server is not running: use it in a test or hook");
+      return moto.endpoint;
+    },
+    async credentialsIn(account) {
+      const out = await new STSClient({ region }).send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${account}:role/setup`,
+          RoleSessionName: "setup",
+        }),
+      );
+      const c = out.Credentials;
+      return {
+        accessKeyId: c?.AccessKeyId as string,
+        secretAccessKey: c?.SecretAccessKey as string,
+        sessionToken: c?.SessionToken as string,
+      };
+    },
+  };
+}
+
+/**
+ * Pushes a fake image as `repositoryName:tag`, with the manifest `fakeImageManifest(variant)`:
+ * the same variant gives the same digest.
+ * @param variant what tells the manifest apart. @default tag
+ */
+export function pushFakeImage(
+  ecr: ECRClient,
+  repositoryName: string,
+  tag: string,
+  variant: string = tag,
+): Promise<PutImageCommandOutput> {
+  return ecr.send(
+    new PutImageCommand({
+      repositoryName,
+      imageManifest: fakeImageManifest(variant),
+      imageTag: tag,
+    }),
+  );
+}
