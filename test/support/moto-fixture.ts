@@ -14,6 +14,8 @@ export interface MotoFixture {
   readonly running: boolean;
   /** moto_server's URL, while it runs. */
   readonly endpoint: string;
+  /** Wipes all state in moto_server (moto's reset API), e.g. before each test. */
+  reset(): Promise<void>;
   /**
    * Credentials that act in `account`, for setting up what exists there: on moto, the
    * credentials of an assumed role act in the role's account.
@@ -55,6 +57,11 @@ export function motoServerFixture(region: string): MotoFixture {
       if (moto === undefined)
         throw new Error("moto_server is not running: use it in a test or hook");
       return moto.endpoint;
+    },
+    async reset() {
+      if (moto === undefined)
+        throw new Error("moto_server is not running: reset it in a test or hook");
+      await moto.reset();
     },
     async credentialsIn(account) {
       const out = await new STSClient({ region }).send(
