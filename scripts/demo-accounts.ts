@@ -21,8 +21,6 @@ import {
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@smithy/types";
 import type { SQSBatchResponse } from "aws-lambda";
 import { buildDeploymentEvent } from "../cli/event.js";
 import {
@@ -40,7 +38,7 @@ import {
 } from "./demo.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
 import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
-import { fakeImageManifest } from "./moto.js";
+import { credentialsInAccount, fakeImageManifest } from "./moto.js";
 
 const REGION = "us-east-1";
 const CENTRAL = "123456789012"; // moto's account: the registry's and the functions'
@@ -50,26 +48,12 @@ const REGISTRY = `${CENTRAL}.dkr.ecr.${REGION}.amazonaws.com`;
 const CLUSTER = "demo";
 const API_KEY = "demo-api-key-never-logged";
 const EXTERNAL_ID = "ecs-deployments-demo";
+/** The role the demo sets the workload account up through, as its own administrators would. */
+const ADMIN = { region: REGION, roleName: "demo-admin", sessionName: "demo-setup" };
 
 /** What the multi-account demo did: the single-account result plus the accounts. */
 export interface AccountsDemoResult extends DemoResult {
   readonly workloadAccount: string;
-}
-
-/** Credentials that act in `account`, as its own administrators would have them. */
-async function credentialsIn(account: string): Promise<AwsCredentialIdentity> {
-  const out = await new STSClient({ region: REGION }).send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account}:role/demo-admin`,
-      RoleSessionName: "demo-setup",
-    }),
-  );
-  const c = out.Credentials;
-  return {
-    accessKeyId: c?.AccessKeyId as string,
-    secretAccessKey: c?.SecretAccessKey as string,
-    sessionToken: c?.SessionToken as string,
-  };
 }
 
 /** Runs the multi-account flow and cleans up after itself, on success and on failure. */
@@ -106,7 +90,10 @@ export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemo
     step(
       `Workload account ${WORKLOAD}: cluster ${CLUSTER}, service "web" follows tags v+, service "worker" did not opt in`,
     );
-    const ecs = new ECSClient({ region: REGION, credentials: await credentialsIn(WORKLOAD) });
+    const ecs = new ECSClient({
+      region: REGION,
+      credentials: await credentialsInAccount(WORKLOAD, ADMIN),
+    });
     await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
     for (const [name, tags] of [
       ["web", [{ key: "ecs-deployments:follow", value: "v+" }]],

@@ -3,9 +3,9 @@
  * pointed at it, stopped after them with the process's environment given back.
  */
 import { type ECRClient, PutImageCommand, type PutImageCommandOutput } from "@aws-sdk/client-ecr";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, beforeAll, vi } from "vitest";
+import { credentialsInAccount } from "../../scripts/moto.js";
 import { fakeImageManifest, type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
 
 /** The moto_server of a `describe`, from {@link motoServerFixture}. */
@@ -63,20 +63,8 @@ export function motoServerFixture(region: string): MotoFixture {
         throw new Error("moto_server is not running: reset it in a test or hook");
       await moto.reset();
     },
-    async credentialsIn(account) {
-      const out = await new STSClient({ region }).send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${account}:role/setup`,
-          RoleSessionName: "setup",
-        }),
-      );
-      const c = out.Credentials;
-      return {
-        accessKeyId: c?.AccessKeyId as string,
-        secretAccessKey: c?.SecretAccessKey as string,
-        sessionToken: c?.SessionToken as string,
-      };
-    },
+    credentialsIn: (account) =>
+      credentialsInAccount(account, { region, roleName: "setup", sessionName: "setup" }),
   };
 }
 
