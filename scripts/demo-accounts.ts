@@ -9,7 +9,7 @@
  * `runAccountsDemo()` is what the test calls.
  */
 import { randomUUID } from "node:crypto";
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -38,7 +38,7 @@ import {
 } from "./demo.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
 import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
-import { credentialsInAccount, fakeImageManifest } from "./moto.js";
+import { credentialsInAccount, pushFakeImage } from "./moto.js";
 
 const REGION = "us-east-1";
 const CENTRAL = "123456789012"; // moto's account: the registry's and the functions'
@@ -79,13 +79,7 @@ export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemo
     step(`Central account ${CENTRAL}: ECR repository ${REPOSITORY}, pushing ${REPOSITORY}:v1`);
     const ecr = new ECRClient({ region: REGION });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-    await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v1",
-        imageManifest: fakeImageManifest("v1"),
-      }),
-    );
+    await pushFakeImage(ecr, REPOSITORY, "v1");
 
     step(
       `Workload account ${WORKLOAD}: cluster ${CLUSTER}, service "web" follows tags v+, service "worker" did not opt in`,
@@ -121,13 +115,7 @@ export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemo
     step(
       `Pushing ${REPOSITORY}:v2 in ${CENTRAL}; the shipped ecr-deployer (${WORKLOAD} linked) plans and rolls it out`,
     );
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v2",
-        imageManifest: fakeImageManifest("v2"),
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;
     const sqs = new SQSClient({ region: REGION });
     const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });

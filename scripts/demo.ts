@@ -14,7 +14,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -39,9 +39,9 @@ import { MODULE_DIR } from "../main.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
 import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
 import {
-  fakeImageManifest,
   freePort,
   type MotoServer,
+  pushFakeImage,
   startMoto,
   ToolMissingError,
   useMotoEnvironment,
@@ -247,13 +247,7 @@ export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     step(`Creating ECR repository ${REPOSITORY} and pushing ${REPOSITORY}:v1`);
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-    await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v1",
-        imageManifest: fakeImageManifest("v1"),
-      }),
-    );
+    await pushFakeImage(ecr, REPOSITORY, "v1");
 
     step(
       `Creating cluster ${CLUSTER}: service "web" follows tags v+ (v and anything after), service "worker" did not opt in`,
@@ -306,13 +300,7 @@ export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     step(
       `Pushing ${REPOSITORY}:v2, and running its ECR push event through the shipped ecr-deployer zip`,
     );
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v2",
-        imageManifest: fakeImageManifest("v2"),
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;
     // The rollout queue between the deployer's two handlers, as the module creates it.
     const sqs = new SQSClient({ region: REGION });

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, join, resolve } from "node:path";
+import { type ECRClient, PutImageCommand, type PutImageCommandOutput } from "@aws-sdk/client-ecr";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 
@@ -213,4 +214,24 @@ export function fakeImageManifest(variant: string): string {
       },
     ],
   });
+}
+
+/**
+ * Pushes a fake image as `repositoryName:tag`, with the manifest `fakeImageManifest(variant)`:
+ * the same variant gives the same digest.
+ * @param variant what tells the manifest apart. @default tag
+ */
+export function pushFakeImage(
+  ecr: ECRClient,
+  repositoryName: string,
+  tag: string,
+  variant: string = tag,
+): Promise<PutImageCommandOutput> {
+  return ecr.send(
+    new PutImageCommand({
+      repositoryName,
+      imageManifest: fakeImageManifest(variant),
+      imageTag: tag,
+    }),
+  );
 }

@@ -10,8 +10,8 @@ import {
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { motoAvailable } from "../support/moto.js";
-import { motoServerFixture, pushFakeImage } from "../support/moto-fixture.js";
+import { motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { captureLogs } from "./helpers.js";
 import { type Receiver, startReceiver } from "./receiver.js";
 

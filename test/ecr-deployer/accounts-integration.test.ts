@@ -34,8 +34,8 @@ import {
   type RolloutQueue,
   type SqsHandler,
 } from "../../scripts/fakes/sqs-event-source.js";
-import { ecrPushEvent, motoAvailable } from "../support/moto.js";
-import { motoServerFixture, pushFakeImage } from "../support/moto-fixture.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 
 const REGION = "us-east-1";
 const A = "123456789012"; // moto's default account: the registry's and the functions' own

@@ -19,8 +19,8 @@ import {
   type RolloutQueue,
   type SqsHandler,
 } from "../../scripts/fakes/sqs-event-source.js";
-import { ecrPushEvent, motoAvailable } from "../support/moto.js";
-import { motoServerFixture, pushFakeImage } from "../support/moto-fixture.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";

@@ -27,8 +27,8 @@ import {
   type RolloutQueue,
   type SqsHandler,
 } from "../../scripts/fakes/sqs-event-source.js";
-import { ecrPushEvent, motoAvailable } from "../support/moto.js";
-import { motoServerFixture, pushFakeImage } from "../support/moto-fixture.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { jsonLines, printedLines } from "../support/output.js";
 
 const ACCOUNT = "123456789012";

@@ -14,8 +14,8 @@ import { loadConfig } from "../../functions/ecr-deployer/config.js";
 import { PartialFailureError } from "../../functions/ecr-deployer/errors.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
 import { throughQueue } from "../../scripts/fakes/rollout-queue.js";
-import { ecrPushEvent, motoAvailable } from "../support/moto.js";
-import { motoServerFixture, pushFakeImage } from "../support/moto-fixture.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { type AccessKey, createMotoUser, setMotoAuthentication } from "../support/moto-iam.js";
 
 const ACCOUNT = "123456789012";

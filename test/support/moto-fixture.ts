@@ -2,11 +2,10 @@
  * moto_server for the tests of one `describe`: started before them with the AWS SDK
  * pointed at it, stopped after them with the process's environment given back.
  */
-import { type ECRClient, PutImageCommand, type PutImageCommandOutput } from "@aws-sdk/client-ecr";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, beforeAll, vi } from "vitest";
 import { credentialsInAccount } from "../../scripts/moto.js";
-import { fakeImageManifest, type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
+import { type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
 
 /** The moto_server of a `describe`, from {@link motoServerFixture}. */
 export interface MotoFixture {
@@ -66,24 +65,4 @@ export function motoServerFixture(region: string): MotoFixture {
     credentialsIn: (account) =>
       credentialsInAccount(account, { region, roleName: "setup", sessionName: "setup" }),
   };
-}
-
-/**
- * Pushes a fake image as `repositoryName:tag`, with the manifest `fakeImageManifest(variant)`:
- * the same variant gives the same digest.
- * @param variant what tells the manifest apart. @default tag
- */
-export function pushFakeImage(
-  ecr: ECRClient,
-  repositoryName: string,
-  tag: string,
-  variant: string = tag,
-): Promise<PutImageCommandOutput> {
-  return ecr.send(
-    new PutImageCommand({
-      repositoryName,
-      imageManifest: fakeImageManifest(variant),
-      imageTag: tag,
-    }),
-  );
 }
