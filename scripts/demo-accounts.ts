@@ -20,24 +20,17 @@ import {
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse } from "aws-lambda";
 import { buildDeploymentEvent } from "../cli/event.js";
-import {
-  Defaults as TrackerDefaults,
-  EnvVar as TrackerEnv,
-} from "../functions/deployment-tracker/contract.js";
-import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contract.js";
-import { LINKED_ACCOUNTS_ENV_VAR, PowertoolsEnvVar } from "../functions/shared/contract.js";
+import { LINKED_ACCOUNTS_ENV_VAR } from "../functions/shared/contract.js";
 import {
   type DemoOptions,
   type DemoResult,
   lambdaContext,
-  loadShippedHandler,
+  loadShippedDeployer,
+  loadShippedTracker,
   runDemoSteps,
 } from "./demo.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
-import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
 import { credentialsInAccount, pushFakeImage } from "./moto.js";
 
 const REGION = "us-east-1";
@@ -117,23 +110,8 @@ export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemo
     );
     const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;
-    const sqs = new SQSClient({ region: REGION });
-    const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });
-    const deployer = await loadShippedHandler(
-      "ecr-deployer",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-ecr-deployer",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [DeployerEnv.ALLOWED_CLUSTERS]: CLUSTER,
-        [DeployerEnv.ALLOWED_REGIONS]: REGION,
-        [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
-        [DeployerEnv.DRY_RUN]: "false",
-        [DeployerEnv.ROLLOUT_QUEUE_URL]: rolloutQueue.url,
-        [LINKED_ACCOUNTS_ENV_VAR]: linked,
-      },
-      workDir,
-    );
-    const deployerResult = (await deployer(
+    const deployer = await loadShippedDeployer(workDir, { [LINKED_ACCOUNTS_ENV_VAR]: linked });
+    const deployerResult = (await deployer.push(
       ecrPushEvent({
         account: CENTRAL,
         region: REGION,
@@ -145,15 +123,7 @@ export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemo
     )) as { status?: string; accounts?: { account: string; workItems: number }[] };
     for (const a of deployerResult.accounts ?? [])
       log(`      push handler: account ${a.account}: ${a.workItems} work item(s) queued`);
-    const rollout = deployer.rollout;
-    if (rollout === undefined) throw new Error("the ecr-deployer zip exports no rolloutHandler");
-    const delivered = await deliverAll({
-      sqs,
-      queueUrl: rolloutQueue.url,
-      queueArn: rolloutQueue.arn,
-      handler: (event, context) => rollout(event, context) as Promise<SQSBatchResponse>,
-      drainTimeoutMs: 60_000,
-    });
+    const delivered = await deployer.rollOutQueued();
     log(
       `      rollout handler (through ${WORKLOAD}'s deploy role): ${delivered.messagesDeleted} item(s) done, ${delivered.itemFailures} handed back`,
     );
@@ -194,19 +164,9 @@ export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemo
     step(
       `Running ${WORKLOAD}'s deployment-completed event (forwarded to the central bus) through the shipped deployment-tracker`,
     );
-    const tracker = await loadShippedHandler(
-      "deployment-tracker",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [TrackerEnv.ENDPOINT_URL]: receiverUrl,
-        [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
-        [TrackerEnv.API_KEY_SECRET_ARN]: secret.ARN as string,
-        [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
-        [LINKED_ACCOUNTS_ENV_VAR]: linked,
-      },
-      workDir,
-    );
+    const tracker = await loadShippedTracker(workDir, receiverUrl, secret.ARN as string, {
+      [LINKED_ACCOUNTS_ENV_VAR]: linked,
+    });
     const trackerResult = await tracker(
       buildDeploymentEvent({
         serviceArn: web?.serviceArn as string,

@@ -37,7 +37,11 @@ import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contr
 import { PowertoolsEnvVar } from "../functions/shared/contract.js";
 import { MODULE_DIR } from "../main.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
-import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
+import {
+  createRolloutQueue,
+  deliverAll,
+  type SqsEventSourceStats,
+} from "./fakes/sqs-event-source.js";
 import {
   freePort,
   type MotoServer,
@@ -117,6 +121,83 @@ export async function loadShippedHandler(
   };
   if (typeof module.handler !== "function") throw new Error(`${zip} exports no handler`);
   return Object.assign(module.handler, { rollout: module.rolloutHandler });
+}
+
+/** The shipped ecr-deployer and its rollout queue, from {@link loadShippedDeployer}. */
+export interface ShippedDeployer {
+  /** The push handler: it puts work items on the rollout queue. */
+  readonly push: Handler;
+  /**
+   * Applies what the push handler queued: the zip's rollout handler, fed through the
+   * queue as the event source mapping feeds it.
+   */
+  readonly rollOutQueued: () => Promise<SqsEventSourceStats>;
+}
+
+/**
+ * Creates the rollout queue between the deployer's two handlers, as the module creates it,
+ * and loads the shipped ecr-deployer with the environment the module gives it for the
+ * demo's cluster; `environment` adds to that.
+ */
+export async function loadShippedDeployer(
+  workDir: string,
+  environment: Record<string, string> = {},
+): Promise<ShippedDeployer> {
+  const sqs = new SQSClient({ region: REGION });
+  const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });
+  const deployer = await loadShippedHandler(
+    "ecr-deployer",
+    {
+      [PowertoolsEnvVar.SERVICE_NAME]: "demo-ecr-deployer",
+      [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
+      [DeployerEnv.ALLOWED_CLUSTERS]: CLUSTER,
+      [DeployerEnv.ALLOWED_REGIONS]: REGION,
+      [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
+      [DeployerEnv.DRY_RUN]: "false",
+      [DeployerEnv.ROLLOUT_QUEUE_URL]: rolloutQueue.url,
+      ...environment,
+    },
+    workDir,
+  );
+  return {
+    push: deployer,
+    rollOutQueued: () => {
+      const rollout = deployer.rollout;
+      if (rollout === undefined) throw new Error("the ecr-deployer zip exports no rolloutHandler");
+      return deliverAll({
+        sqs,
+        queueUrl: rolloutQueue.url,
+        queueArn: rolloutQueue.arn,
+        handler: (event, context) => rollout(event, context) as Promise<SQSBatchResponse>,
+        drainTimeoutMs: 60_000,
+      });
+    },
+  };
+}
+
+/**
+ * Loads the shipped deployment-tracker with the environment the module gives it, sending
+ * to the local receiver with the API key from `apiKeySecretArn`; `environment` adds to that.
+ */
+export function loadShippedTracker(
+  workDir: string,
+  receiverUrl: string,
+  apiKeySecretArn: string,
+  environment: Record<string, string> = {},
+): Promise<Handler> {
+  return loadShippedHandler(
+    "deployment-tracker",
+    {
+      [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
+      [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
+      [TrackerEnv.ENDPOINT_URL]: receiverUrl,
+      [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
+      [TrackerEnv.API_KEY_SECRET_ARN]: apiKeySecretArn,
+      [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
+      ...environment,
+    },
+    workDir,
+  );
 }
 
 export function lambdaContext(name: string) {
@@ -302,22 +383,7 @@ export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     );
     const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;
-    // The rollout queue between the deployer's two handlers, as the module creates it.
-    const sqs = new SQSClient({ region: REGION });
-    const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });
-    const deployer = await loadShippedHandler(
-      "ecr-deployer",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-ecr-deployer",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [DeployerEnv.ALLOWED_CLUSTERS]: CLUSTER,
-        [DeployerEnv.ALLOWED_REGIONS]: REGION,
-        [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
-        [DeployerEnv.DRY_RUN]: "false",
-        [DeployerEnv.ROLLOUT_QUEUE_URL]: rolloutQueue.url,
-      },
-      workDir,
-    );
+    const deployer = await loadShippedDeployer(workDir);
     const pushEvent = ecrPushEvent({
       account: ACCOUNT,
       region: REGION,
@@ -325,22 +391,14 @@ export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       digest: pushedDigest,
       tag: "v2",
     });
-    const deployerResult = (await deployer(pushEvent, lambdaContext("demo-ecr-deployer"))) as {
+    const deployerResult = (await deployer.push(pushEvent, lambdaContext("demo-ecr-deployer"))) as {
       status?: string;
       queued?: unknown[];
     };
     log(
       `      push handler: ${deployerResult.status}, ${deployerResult.queued?.length ?? 0} work item(s) on the rollout queue`,
     );
-    const rollout = deployer.rollout;
-    if (rollout === undefined) throw new Error("the ecr-deployer zip exports no rolloutHandler");
-    const delivered = await deliverAll({
-      sqs,
-      queueUrl: rolloutQueue.url,
-      queueArn: rolloutQueue.arn,
-      handler: (event, context) => rollout(event, context) as Promise<SQSBatchResponse>,
-      drainTimeoutMs: 60_000,
-    });
+    const delivered = await deployer.rollOutQueued();
     log(
       `      rollout handler (through the queue): ${delivered.messagesDeleted} item(s) done, ${delivered.itemFailures} handed back`,
     );
@@ -380,18 +438,7 @@ export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(`      deployment ${primary?.id} of ${primary?.taskDefinition} completed`);
 
     step("Running the deployment-completed event through the shipped deployment-tracker zip");
-    const tracker = await loadShippedHandler(
-      "deployment-tracker",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [TrackerEnv.ENDPOINT_URL]: receiverUrl,
-        [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
-        [TrackerEnv.API_KEY_SECRET_ARN]: secret.ARN as string,
-        [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
-      },
-      workDir,
-    );
+    const tracker = await loadShippedTracker(workDir, receiverUrl, secret.ARN as string);
     // The same builder `ecs-deployments test-event` uses: one shape of this event.
     const completedEvent = buildDeploymentEvent({
       serviceArn: web?.serviceArn as string,
