@@ -13,9 +13,6 @@ import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
-  DeleteServiceCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
@@ -25,9 +22,11 @@ import { LINKED_ACCOUNTS_ENV_VAR } from "../functions/shared/contract.js";
 import {
   type DemoOptions,
   type DemoResult,
+  describeDemoServices,
   lambdaContext,
   loadShippedDeployer,
   loadShippedTracker,
+  recreateWeb,
   runDemoSteps,
 } from "./demo.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
@@ -129,37 +128,14 @@ export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemo
     );
 
     step(`Checking what each service in ${WORKLOAD} runs now`);
-    const services = await ecs.send(
-      new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "worker"] }),
-    );
-    const imageOf = async (name: string) => {
-      const service = services.services?.find((s) => s.serviceName === name);
-      const td = await ecs.send(
-        new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition }),
-      );
-      return td.taskDefinition?.containerDefinitions?.[0]?.image as string;
-    };
-    const followerImage = await imageOf("web");
-    const bystanderImage = await imageOf("worker");
+    const { services, followerImage, bystanderImage } = await describeDemoServices(ecs);
     log(`      web    -> ${followerImage}`);
     log(`      worker -> ${bystanderImage} (untouched: not opted in)`);
 
     step(
       "ECS rolls web out in the workload account (moto does not model deployments: the demo recreates web)",
     );
-    const updated = services.services?.find((s) => s.serviceName === "web");
-    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: "web", force: true }));
-    const web = (
-      await ecs.send(
-        new CreateServiceCommand({
-          cluster: CLUSTER,
-          serviceName: "web",
-          taskDefinition: updated?.taskDefinition,
-          desiredCount: 1,
-        }),
-      )
-    ).service;
-    const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+    const { web, primary } = await recreateWeb(ecs, services);
 
     step(
       `Running ${WORKLOAD}'s deployment-completed event (forwarded to the central bus) through the shipped deployment-tracker`,

@@ -19,10 +19,12 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
+  type Deployment,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
+  type Service,
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -198,6 +200,54 @@ export function loadShippedTracker(
     },
     workDir,
   );
+}
+
+/** The demo's services after the rollout, from {@link describeDemoServices}. */
+export interface DemoServices {
+  /** web and worker, as `DescribeServices` answers. */
+  readonly services: Service[];
+  /** The image of web's container "app": it follows the pushed tags. */
+  readonly followerImage: string;
+  /** The image of worker's container "app": it did not opt in. */
+  readonly bystanderImage: string;
+}
+
+/** Reads what web and worker of the demo's cluster run now. */
+export async function describeDemoServices(ecs: ECSClient): Promise<DemoServices> {
+  const { services = [] } = await ecs.send(
+    new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "worker"] }),
+  );
+  const imageOf = async (name: string) => {
+    const service = services.find((s) => s.serviceName === name);
+    const td = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition }),
+    );
+    return td.taskDefinition?.containerDefinitions?.find((c) => c.name === "app")?.image as string;
+  };
+  return { services, followerImage: await imageOf("web"), bystanderImage: await imageOf("worker") };
+}
+
+/**
+ * Rolls web out as ECS would after UpdateService, which moto does not model: recreates it
+ * on the revision it names now. The new service and its deployment of that revision.
+ */
+export async function recreateWeb(
+  ecs: ECSClient,
+  services: Service[],
+): Promise<{ web: Service | undefined; primary: Deployment | undefined }> {
+  const updated = services.find((s) => s.serviceName === "web");
+  await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: "web", force: true }));
+  const recreated = await ecs.send(
+    new CreateServiceCommand({
+      cluster: CLUSTER,
+      serviceName: "web",
+      taskDefinition: updated?.taskDefinition,
+      desiredCount: 1,
+    }),
+  );
+  const web = recreated.service;
+  const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+  return { web, primary };
 }
 
 export function lambdaContext(name: string) {
@@ -404,37 +454,14 @@ export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     );
 
     step("Checking what each service runs now");
-    const services = await ecs.send(
-      new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "worker"] }),
-    );
-    const imageOf = async (name: string) => {
-      const service = services.services?.find((s) => s.serviceName === name);
-      const td = await ecs.send(
-        new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition }),
-      );
-      return td.taskDefinition?.containerDefinitions?.find((c) => c.name === "app")
-        ?.image as string;
-    };
-    const followerImage = await imageOf("web");
-    const bystanderImage = await imageOf("worker");
+    const { services, followerImage, bystanderImage } = await describeDemoServices(ecs);
     log(`      web    -> ${followerImage}`);
     log(`      worker -> ${bystanderImage} (untouched: not opted in)`);
 
     step(
       "ECS rolls web out (moto does not model deployments: the demo recreates web on its new revision)",
     );
-    const updated = services.services?.find((s) => s.serviceName === "web");
-    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: "web", force: true }));
-    const recreated = await ecs.send(
-      new CreateServiceCommand({
-        cluster: CLUSTER,
-        serviceName: "web",
-        taskDefinition: updated?.taskDefinition,
-        desiredCount: 1,
-      }),
-    );
-    const web = recreated.service;
-    const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+    const { web, primary } = await recreateWeb(ecs, services);
     log(`      deployment ${primary?.id} of ${primary?.taskDefinition} completed`);
 
     step("Running the deployment-completed event through the shipped deployment-tracker zip");
