@@ -1,6 +1,5 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatement,
@@ -13,14 +12,14 @@ import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DLQ_SUFFIX } from "../functions/shared/contract.js";
 import {
-  firstOccurrence,
-  functionLogGroup,
+  functionAlarms,
+  functionBase,
   functionRole,
   moduleFunction,
   queueEncryption,
 } from "./function-parts.js";
 import { DLQ_RETENTION_SECONDS } from "./limits.js";
-import { attr, both, countOf, type Toggle } from "./terraform.js";
+import { attr, type Toggle } from "./terraform.js";
 import { checkEventDrivenFunctionProps } from "./validation.js";
 
 /** Where a function's deployment package is, as Terraform will see it. */
@@ -173,18 +172,8 @@ export class EventDrivenFunction extends Construct {
   constructor(scope: Construct, id: string, props: EventDrivenFunctionProps) {
     super(scope, id);
     checkEventDrivenFunctionProps(props);
-    const enabled = props.enabled ?? true;
-    const count = countOf(enabled);
-    const tags = props.tags ?? {};
+    const { enabled, count, tags, logGroup, alarm } = functionBase(this, props);
     const name = props.functionName;
-
-    const logGroup = functionLogGroup(this, "log_group", {
-      count,
-      functionName: name,
-      retentionInDays: props.logRetentionInDays,
-      kmsKeyArn: props.kmsKeyArn,
-      tags,
-    });
 
     const dlq = new SqsQueue(this, "dlq", {
       count,
@@ -308,29 +297,12 @@ export class EventDrivenFunction extends Construct {
       });
     }
 
-    // Both alarms fire on the first occurrence in a 5-minute window.
-    const alarm = firstOccurrence(
-      countOf(both(enabled, props.alarms ?? false)),
-      props.alarmActions,
-      tags,
-    );
-    new CloudwatchMetricAlarm(this, "errors_alarm", {
-      ...alarm,
-      alarmName: `${name}-errors`,
-      alarmDescription: `${name} failed at least once in 5 minutes; failed events wait in ${name}-dlq.`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: attr(fn, "function_name") },
-      statistic: "Sum",
-    });
-    new CloudwatchMetricAlarm(this, "dlq_alarm", {
-      ...alarm,
-      alarmName: `${name}-dlq-not-empty`,
-      alarmDescription: `Events wait in ${name}-dlq: fix the cause, then redrive them.`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: attr(dlq, "name") },
-      statistic: "Maximum",
+    functionAlarms(this, alarm, {
+      name,
+      fn,
+      dlq,
+      errorsDescription: `${name} failed at least once in 5 minutes; failed events wait in ${name}-dlq.`,
+      dlqDescription: `Events wait in ${name}-dlq: fix the cause, then redrive them.`,
     });
 
     this.functionArn = attr(fn, "arn");

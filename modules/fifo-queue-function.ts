@@ -9,8 +9,8 @@ import { FIFO_QUEUE_SUFFIX } from "../functions/ecr-deployer/contract.js";
 import { DLQ_SUFFIX } from "../functions/shared/contract.js";
 import type { FunctionCommonProps, LambdaCode } from "./event-driven-function.js";
 import {
-  firstOccurrence,
-  functionLogGroup,
+  functionAlarms,
+  functionBase,
   functionRole,
   KMS_ACTIONS,
   moduleFunction,
@@ -23,7 +23,7 @@ import {
   WORK_QUEUE_MAX_MESSAGE_BYTES,
   WORK_QUEUE_RETENTION_SECONDS,
 } from "./limits.js";
-import { attr, both, countOf } from "./terraform.js";
+import { attr } from "./terraform.js";
 import { checkFifoQueueFunctionProps } from "./validation.js";
 
 /** What the work queue and its DLQ share: FIFO in high-throughput mode. */
@@ -125,20 +125,10 @@ export class FifoQueueFunction extends Construct {
   constructor(scope: Construct, id: string, props: FifoQueueFunctionProps) {
     super(scope, id);
     checkFifoQueueFunctionProps(props);
-    const enabled = props.enabled ?? true;
-    const count = countOf(enabled);
-    const tags = props.tags ?? {};
+    const { count, tags, logGroup, alarm } = functionBase(this, props);
     const name = props.functionName;
     const D = QueueFunctionDefaults;
     const timeout = props.timeout ?? D.TIMEOUT;
-
-    const logGroup = functionLogGroup(this, "log_group", {
-      count,
-      functionName: name,
-      retentionInDays: props.logRetentionInDays,
-      kmsKeyArn: props.kmsKeyArn,
-      tags,
-    });
 
     const dlqName = `${name}${DLQ_SUFFIX}${FIFO_QUEUE_SUFFIX}`;
     const dlq = new SqsQueue(this, "dlq", {
@@ -240,28 +230,12 @@ export class FifoQueueFunction extends Construct {
       dependsOn: [rolePolicy],
     });
 
-    const alarm = firstOccurrence(
-      countOf(both(enabled, props.alarms ?? false)),
-      props.alarmActions,
-      tags,
-    );
-    new CloudwatchMetricAlarm(this, "errors_alarm", {
-      ...alarm,
-      alarmName: `${name}-errors`,
-      alarmDescription: `${name} failed at least once in 5 minutes; its items are received again and, after the last receive, wait in ${dlqName}.`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: attr(fn, "function_name") },
-      statistic: "Sum",
-    });
-    new CloudwatchMetricAlarm(this, "dlq_alarm", {
-      ...alarm,
-      alarmName: `${name}-dlq-not-empty`,
-      alarmDescription: `Items wait in ${dlqName}: fix the cause, then redrive them.`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: attr(dlq, "name") },
-      statistic: "Maximum",
+    functionAlarms(this, alarm, {
+      name,
+      fn,
+      dlq,
+      errorsDescription: `${name} failed at least once in 5 minutes; its items are received again and, after the last receive, wait in ${dlqName}.`,
+      dlqDescription: `Items wait in ${dlqName}: fix the cause, then redrive them.`,
     });
     new CloudwatchMetricAlarm(this, "age_alarm", {
       ...alarm,

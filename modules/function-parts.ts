@@ -1,22 +1,26 @@
 /**
  * The parts every function construct builds alike, in one place: its log group, the
- * encryption of its queues, its use of the customer KMS key, and the shape of its alarms.
- * Each helper takes the scope and id, so the resources keep the addresses they have.
+ * encryption of its queues, its use of the customer KMS key, and its alarms.
+ * Each helper creates its resources in the scope given, under the id given or the one the
+ * resource has always had, so the resources keep the addresses they have.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import type { SqsQueueConfig } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { SqsQueue, SqsQueueConfig } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn, Op, Token } from "cdktf";
 import type { Construct } from "constructs";
-import type { LambdaCode } from "./event-driven-function.js";
+import type { FunctionCommonProps, LambdaCode } from "./event-driven-function.js";
 import { type ServiceRole, serviceRole } from "./service-role.js";
-import { attr } from "./terraform.js";
+import { attr, both, countOf, type Toggle } from "./terraform.js";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./validation.js";
 
 /**
@@ -106,6 +110,50 @@ export function functionLogGroup(
   });
 }
 
+/** The props of a function construct that {@link functionBase} reads. */
+export interface FunctionBaseProps
+  extends Pick<
+    FunctionCommonProps,
+    "enabled" | "kmsKeyArn" | "logRetentionInDays" | "alarms" | "alarmActions" | "tags"
+  > {
+  /** The function's name: its log group is `/aws/lambda/<name>`. */
+  readonly functionName: string;
+}
+
+/** What every function construct starts from. */
+export interface FunctionBase {
+  /** Whether the function and everything it owns exist. */
+  readonly enabled: Toggle;
+  /** `enabled` as the `count` of each resource. */
+  readonly count: number;
+  /** The tags of every resource. */
+  readonly tags: Record<string, string>;
+  /** The function's log group, `log_group` in the construct. */
+  readonly logGroup: CloudwatchLogGroup;
+  /** What every alarm of the function shares; its count is 0 unless alarms are on. */
+  readonly alarm: FirstOccurrenceAlarm;
+}
+
+/** A function construct's toggle, count, tags and alarm settings from its props, and its log group. */
+export function functionBase(scope: Construct, props: FunctionBaseProps): FunctionBase {
+  const enabled = props.enabled ?? true;
+  const count = countOf(enabled);
+  const tags = props.tags ?? {};
+  const logGroup = functionLogGroup(scope, "log_group", {
+    count,
+    functionName: props.functionName,
+    retentionInDays: props.logRetentionInDays,
+    kmsKeyArn: props.kmsKeyArn,
+    tags,
+  });
+  const alarm = firstOccurrence(
+    countOf(both(enabled, props.alarms ?? false)),
+    props.alarmActions,
+    tags,
+  );
+  return { enabled, count, tags, logGroup, alarm };
+}
+
 /** The settings an alarm that fires on the first occurrence in a 5-minute window shares. */
 export type FirstOccurrence = Pick<
   CloudwatchMetricAlarmConfig,
@@ -119,12 +167,15 @@ export type FirstOccurrence = Pick<
   | "tags"
 >;
 
+/** {@link FirstOccurrence} with the period and threshold always set. */
+export type FirstOccurrenceAlarm = FirstOccurrence & { period: number; threshold: number };
+
 /** An alarm that fires when a metric is above 0 once in 5 minutes; no data is not a breach. */
 export function firstOccurrence(
   count: number,
   alarmActions: string[] | undefined,
   tags: Record<string, string>,
-): FirstOccurrence & { period: number; threshold: number } {
+): FirstOccurrenceAlarm {
   return {
     count,
     period: 300,
@@ -135,6 +186,48 @@ export function firstOccurrence(
     alarmActions: alarmActions ?? [],
     tags,
   };
+}
+
+/** What the alarms on a function's errors and on its DLQ need beyond their shared settings. */
+export interface FunctionAlarmsProps {
+  /** The function's name; names the alarms. */
+  readonly name: string;
+  readonly fn: LambdaFunction;
+  readonly dlq: SqsQueue;
+  /** What the errors alarm says: what happens to the failed events or items. */
+  readonly errorsDescription: string;
+  /** What the DLQ alarm says: what waits there and what to do. */
+  readonly dlqDescription: string;
+}
+
+/**
+ * The alarms every function has, `errors_alarm` (the function failed) and `dlq_alarm`
+ * (its DLQ is not empty), both with the settings of {@link FunctionBase.alarm}: they fire
+ * on the first occurrence in a 5-minute window.
+ */
+export function functionAlarms(
+  scope: Construct,
+  alarm: FirstOccurrenceAlarm,
+  props: FunctionAlarmsProps,
+): void {
+  new CloudwatchMetricAlarm(scope, "errors_alarm", {
+    ...alarm,
+    alarmName: `${props.name}-errors`,
+    alarmDescription: props.errorsDescription,
+    namespace: "AWS/Lambda",
+    metricName: "Errors",
+    dimensions: { FunctionName: attr(props.fn, "function_name") },
+    statistic: "Sum",
+  });
+  new CloudwatchMetricAlarm(scope, "dlq_alarm", {
+    ...alarm,
+    alarmName: `${props.name}-dlq-not-empty`,
+    alarmDescription: props.dlqDescription,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: attr(props.dlq, "name") },
+    statistic: "Maximum",
+  });
 }
 
 /** What a function's execution role needs. */

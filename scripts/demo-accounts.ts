@@ -9,44 +9,28 @@
  * `runAccountsDemo()` is what the test calls.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
-  DeleteServiceCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@smithy/types";
-import type { SQSBatchResponse } from "aws-lambda";
 import { buildDeploymentEvent } from "../cli/event.js";
+import { LINKED_ACCOUNTS_ENV_VAR } from "../functions/shared/contract.js";
 import {
-  Defaults as TrackerDefaults,
-  EnvVar as TrackerEnv,
-} from "../functions/deployment-tracker/contract.js";
-import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contract.js";
-import { LINKED_ACCOUNTS_ENV_VAR, PowertoolsEnvVar } from "../functions/shared/contract.js";
-import {
-  activeCleanUps,
   type DemoOptions,
   type DemoResult,
+  describeDemoServices,
   lambdaContext,
-  loadShippedHandler,
-  type ReceivedRequest,
-  startReceiver,
+  loadShippedDeployer,
+  loadShippedTracker,
+  recreateWeb,
+  runDemoSteps,
 } from "./demo.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
-import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
-import { fakeImageManifest, type MotoServer, startMoto, useMotoEnvironment } from "./moto.js";
+import { credentialsInAccount, pushFakeImage } from "./moto.js";
 
 const REGION = "us-east-1";
 const CENTRAL = "123456789012"; // moto's account: the registry's and the functions'
@@ -56,56 +40,21 @@ const REGISTRY = `${CENTRAL}.dkr.ecr.${REGION}.amazonaws.com`;
 const CLUSTER = "demo";
 const API_KEY = "demo-api-key-never-logged";
 const EXTERNAL_ID = "ecs-deployments-demo";
+/** The role the demo sets the workload account up through, as its own administrators would. */
+const ADMIN = { region: REGION, roleName: "demo-admin", sessionName: "demo-setup" };
 
 /** What the multi-account demo did: the single-account result plus the accounts. */
 export interface AccountsDemoResult extends DemoResult {
   readonly workloadAccount: string;
 }
 
-/** Credentials that act in `account`, as its own administrators would have them. */
-async function credentialsIn(account: string): Promise<AwsCredentialIdentity> {
-  const out = await new STSClient({ region: REGION }).send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account}:role/demo-admin`,
-      RoleSessionName: "demo-setup",
-    }),
-  );
-  const c = out.Credentials;
-  return {
-    accessKeyId: c?.AccessKeyId as string,
-    secretAccessKey: c?.SecretAccessKey as string,
-    sessionToken: c?.SessionToken as string,
-  };
-}
-
 /** Runs the multi-account flow and cleans up after itself, on success and on failure. */
-export async function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemoResult> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const steps = 8;
-  let n = 0;
-  const started = Date.now();
-  const step = (what: string) =>
-    log(`[${++n}/${steps}] ${what}  (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
-
-  const workDir = mkdtempSync(join(tmpdir(), "ecs-deployments-demo-"));
-  const savedEnv = { ...process.env };
-  const received: ReceivedRequest[] = [];
-  let moto: MotoServer | undefined;
-  let receiver: Server | undefined;
-  const cleanUp = async () => {
-    await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-    receiver = undefined;
-    await moto?.stop();
-    moto = undefined;
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  activeCleanUps.add(cleanUp);
-  try {
+export function runAccountsDemo(options: DemoOptions = {}): Promise<AccountsDemoResult> {
+  return runDemoSteps(options, 8, async (demo) => {
+    const { log, step, done, workDir, received } = demo;
     step("Starting moto_server on 127.0.0.1 (stands in for AWS, several accounts)");
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
-    const sink = await startReceiver(received);
-    receiver = sink.server;
+    await demo.startMotoServer(REGION);
+    const receiverUrl = await demo.startLocalReceiver();
     const secret = await new SecretsManagerClient({ region: REGION }).send(
       new CreateSecretCommand({ Name: "demo-deployment-tracker-api-key", SecretString: API_KEY }),
     );
@@ -122,18 +71,15 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
     step(`Central account ${CENTRAL}: ECR repository ${REPOSITORY}, pushing ${REPOSITORY}:v1`);
     const ecr = new ECRClient({ region: REGION });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-    await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v1",
-        imageManifest: fakeImageManifest("v1"),
-      }),
-    );
+    await pushFakeImage(ecr, REPOSITORY, "v1");
 
     step(
       `Workload account ${WORKLOAD}: cluster ${CLUSTER}, service "web" follows tags v+, service "worker" did not opt in`,
     );
-    const ecs = new ECSClient({ region: REGION, credentials: await credentialsIn(WORKLOAD) });
+    const ecs = new ECSClient({
+      region: REGION,
+      credentials: await credentialsInAccount(WORKLOAD, ADMIN),
+    });
     await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
     for (const [name, tags] of [
       ["web", [{ key: "ecs-deployments:follow", value: "v+" }]],
@@ -161,31 +107,10 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
     step(
       `Pushing ${REPOSITORY}:v2 in ${CENTRAL}; the shipped ecr-deployer (${WORKLOAD} linked) plans and rolls it out`,
     );
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v2",
-        imageManifest: fakeImageManifest("v2"),
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;
-    const sqs = new SQSClient({ region: REGION });
-    const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });
-    const deployer = await loadShippedHandler(
-      "ecr-deployer",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-ecr-deployer",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [DeployerEnv.ALLOWED_CLUSTERS]: CLUSTER,
-        [DeployerEnv.ALLOWED_REGIONS]: REGION,
-        [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
-        [DeployerEnv.DRY_RUN]: "false",
-        [DeployerEnv.ROLLOUT_QUEUE_URL]: rolloutQueue.url,
-        [LINKED_ACCOUNTS_ENV_VAR]: linked,
-      },
-      workDir,
-    );
-    const deployerResult = (await deployer(
+    const deployer = await loadShippedDeployer(workDir, { [LINKED_ACCOUNTS_ENV_VAR]: linked });
+    const deployerResult = (await deployer.push(
       ecrPushEvent({
         account: CENTRAL,
         region: REGION,
@@ -197,68 +122,27 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
     )) as { status?: string; accounts?: { account: string; workItems: number }[] };
     for (const a of deployerResult.accounts ?? [])
       log(`      push handler: account ${a.account}: ${a.workItems} work item(s) queued`);
-    const rollout = deployer.rollout;
-    if (rollout === undefined) throw new Error("the ecr-deployer zip exports no rolloutHandler");
-    const delivered = await deliverAll({
-      sqs,
-      queueUrl: rolloutQueue.url,
-      queueArn: rolloutQueue.arn,
-      handler: (event, context) => rollout(event, context) as Promise<SQSBatchResponse>,
-      drainTimeoutMs: 60_000,
-    });
+    const delivered = await deployer.rollOutQueued();
     log(
       `      rollout handler (through ${WORKLOAD}'s deploy role): ${delivered.messagesDeleted} item(s) done, ${delivered.itemFailures} handed back`,
     );
 
     step(`Checking what each service in ${WORKLOAD} runs now`);
-    const services = await ecs.send(
-      new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "worker"] }),
-    );
-    const imageOf = async (name: string) => {
-      const service = services.services?.find((s) => s.serviceName === name);
-      const td = await ecs.send(
-        new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition }),
-      );
-      return td.taskDefinition?.containerDefinitions?.[0]?.image as string;
-    };
-    const followerImage = await imageOf("web");
-    const bystanderImage = await imageOf("worker");
+    const { services, followerImage, bystanderImage } = await describeDemoServices(ecs);
     log(`      web    -> ${followerImage}`);
     log(`      worker -> ${bystanderImage} (untouched: not opted in)`);
 
     step(
       "ECS rolls web out in the workload account (moto does not model deployments: the demo recreates web)",
     );
-    const updated = services.services?.find((s) => s.serviceName === "web");
-    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: "web", force: true }));
-    const web = (
-      await ecs.send(
-        new CreateServiceCommand({
-          cluster: CLUSTER,
-          serviceName: "web",
-          taskDefinition: updated?.taskDefinition,
-          desiredCount: 1,
-        }),
-      )
-    ).service;
-    const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+    const { web, primary } = await recreateWeb(ecs, services);
 
     step(
       `Running ${WORKLOAD}'s deployment-completed event (forwarded to the central bus) through the shipped deployment-tracker`,
     );
-    const tracker = await loadShippedHandler(
-      "deployment-tracker",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [TrackerEnv.ENDPOINT_URL]: sink.url,
-        [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
-        [TrackerEnv.API_KEY_SECRET_ARN]: secret.ARN as string,
-        [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
-        [LINKED_ACCOUNTS_ENV_VAR]: linked,
-      },
-      workDir,
-    );
+    const tracker = await loadShippedTracker(workDir, receiverUrl, secret.ARN as string, {
+      [LINKED_ACCOUNTS_ENV_VAR]: linked,
+    });
     const trackerResult = await tracker(
       buildDeploymentEvent({
         serviceArn: web?.serviceArn as string,
@@ -273,7 +157,7 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
     step("The receiver got:");
     for (const request of received)
       log(JSON.stringify(request.body, null, 2).replace(/^/gm, "      "));
-    log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    done();
     return {
       pushedDigest,
       deployerResult,
@@ -283,10 +167,5 @@ export async function runAccountsDemo(options: DemoOptions = {}): Promise<Accoun
       received,
       workloadAccount: WORKLOAD,
     };
-  } finally {
-    await cleanUp();
-    activeCleanUps.delete(cleanUp);
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
-  }
+  });
 }

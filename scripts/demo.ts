@@ -14,15 +14,17 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
+  type Deployment,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
+  type Service,
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -37,11 +39,15 @@ import { EnvVar as DeployerEnv, ImagePin } from "../functions/ecr-deployer/contr
 import { PowertoolsEnvVar } from "../functions/shared/contract.js";
 import { MODULE_DIR } from "../main.js";
 import { ecrPushEvent } from "./fakes/ecr-deployer.js";
-import { createRolloutQueue, deliverAll } from "./fakes/sqs-event-source.js";
 import {
-  fakeImageManifest,
+  createRolloutQueue,
+  deliverAll,
+  type SqsEventSourceStats,
+} from "./fakes/sqs-event-source.js";
+import {
   freePort,
   type MotoServer,
+  pushFakeImage,
   startMoto,
   ToolMissingError,
   useMotoEnvironment,
@@ -119,6 +125,131 @@ export async function loadShippedHandler(
   return Object.assign(module.handler, { rollout: module.rolloutHandler });
 }
 
+/** The shipped ecr-deployer and its rollout queue, from {@link loadShippedDeployer}. */
+export interface ShippedDeployer {
+  /** The push handler: it puts work items on the rollout queue. */
+  readonly push: Handler;
+  /**
+   * Applies what the push handler queued: the zip's rollout handler, fed through the
+   * queue as the event source mapping feeds it.
+   */
+  readonly rollOutQueued: () => Promise<SqsEventSourceStats>;
+}
+
+/**
+ * Creates the rollout queue between the deployer's two handlers, as the module creates it,
+ * and loads the shipped ecr-deployer with the environment the module gives it for the
+ * demo's cluster; `environment` adds to that.
+ */
+export async function loadShippedDeployer(
+  workDir: string,
+  environment: Record<string, string> = {},
+): Promise<ShippedDeployer> {
+  const sqs = new SQSClient({ region: REGION });
+  const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });
+  const deployer = await loadShippedHandler(
+    "ecr-deployer",
+    {
+      [PowertoolsEnvVar.SERVICE_NAME]: "demo-ecr-deployer",
+      [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
+      [DeployerEnv.ALLOWED_CLUSTERS]: CLUSTER,
+      [DeployerEnv.ALLOWED_REGIONS]: REGION,
+      [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
+      [DeployerEnv.DRY_RUN]: "false",
+      [DeployerEnv.ROLLOUT_QUEUE_URL]: rolloutQueue.url,
+      ...environment,
+    },
+    workDir,
+  );
+  return {
+    push: deployer,
+    rollOutQueued: () => {
+      const rollout = deployer.rollout;
+      if (rollout === undefined) throw new Error("the ecr-deployer zip exports no rolloutHandler");
+      return deliverAll({
+        sqs,
+        queueUrl: rolloutQueue.url,
+        queueArn: rolloutQueue.arn,
+        handler: (event, context) => rollout(event, context) as Promise<SQSBatchResponse>,
+        drainTimeoutMs: 60_000,
+      });
+    },
+  };
+}
+
+/**
+ * Loads the shipped deployment-tracker with the environment the module gives it, sending
+ * to the local receiver with the API key from `apiKeySecretArn`; `environment` adds to that.
+ */
+export function loadShippedTracker(
+  workDir: string,
+  receiverUrl: string,
+  apiKeySecretArn: string,
+  environment: Record<string, string> = {},
+): Promise<Handler> {
+  return loadShippedHandler(
+    "deployment-tracker",
+    {
+      [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
+      [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
+      [TrackerEnv.ENDPOINT_URL]: receiverUrl,
+      [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
+      [TrackerEnv.API_KEY_SECRET_ARN]: apiKeySecretArn,
+      [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
+      ...environment,
+    },
+    workDir,
+  );
+}
+
+/** The demo's services after the rollout, from {@link describeDemoServices}. */
+export interface DemoServices {
+  /** web and worker, as `DescribeServices` answers. */
+  readonly services: Service[];
+  /** The image of web's container "app": it follows the pushed tags. */
+  readonly followerImage: string;
+  /** The image of worker's container "app": it did not opt in. */
+  readonly bystanderImage: string;
+}
+
+/** Reads what web and worker of the demo's cluster run now. */
+export async function describeDemoServices(ecs: ECSClient): Promise<DemoServices> {
+  const { services = [] } = await ecs.send(
+    new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "worker"] }),
+  );
+  const imageOf = async (name: string) => {
+    const service = services.find((s) => s.serviceName === name);
+    const td = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition }),
+    );
+    return td.taskDefinition?.containerDefinitions?.find((c) => c.name === "app")?.image as string;
+  };
+  return { services, followerImage: await imageOf("web"), bystanderImage: await imageOf("worker") };
+}
+
+/**
+ * Rolls web out as ECS would after UpdateService, which moto does not model: recreates it
+ * on the revision it names now. The new service and its deployment of that revision.
+ */
+export async function recreateWeb(
+  ecs: ECSClient,
+  services: Service[],
+): Promise<{ web: Service | undefined; primary: Deployment | undefined }> {
+  const updated = services.find((s) => s.serviceName === "web");
+  await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: "web", force: true }));
+  const recreated = await ecs.send(
+    new CreateServiceCommand({
+      cluster: CLUSTER,
+      serviceName: "web",
+      taskDefinition: updated?.taskDefinition,
+      desiredCount: 1,
+    }),
+  );
+  const web = recreated.service;
+  const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+  return { web, primary };
+}
+
 export function lambdaContext(name: string) {
   return {
     functionName: name,
@@ -157,14 +288,39 @@ export interface DemoOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Runs the whole flow and cleans up after itself, on success and on failure. */
-export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+/** What a demo has while it runs, from {@link runDemoSteps}. */
+export interface DemoRun {
+  /** Logs a line as it is. */
+  readonly log: (line: string) => void;
+  /** Logs the next step, `[n/steps] what  (+seconds since the start s)`. */
+  readonly step: (what: string) => void;
+  /** Logs the closing line, `Done in <seconds since the start> s`. */
+  readonly done: () => void;
+  /** A folder of its own for the handlers loaded from the shipped zips. */
+  readonly workDir: string;
+  /** What the local receiver got. */
+  readonly received: ReceivedRequest[];
+  /** Starts moto_server and points the AWS SDK at it, in `region`. */
+  readonly startMotoServer: (region: string) => Promise<void>;
+  /** Starts the local receiver; its URL. */
+  readonly startLocalReceiver: () => Promise<string>;
+}
+
+/**
+ * Runs a demo of `steps` steps with a step logger, a work folder, moto_server and the local
+ * receiver, and cleans up after it, on success and on failure (and on Ctrl-C, through
+ * {@link activeCleanUps}): stops the receiver and moto_server, removes the work folder and
+ * gives the process its environment back.
+ */
+export async function runDemoSteps<T>(
+  options: DemoOptions,
+  steps: number,
+  run: (demo: DemoRun) => Promise<T>,
+): Promise<T> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const steps = 9;
   let n = 0;
   const started = Date.now();
-  const step = (what: string) =>
-    log(`[${++n}/${steps}] ${what}  (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 
   const workDir = mkdtempSync(join(tmpdir(), "ecs-deployments-demo-"));
   const savedEnv = { ...process.env };
@@ -180,29 +336,49 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   };
   activeCleanUps.add(cleanUp);
   try {
+    return await run({
+      log,
+      step: (what) => log(`[${++n}/${steps}] ${what}  (+${seconds()} s)`),
+      done: () => log(`Done in ${seconds()} s`),
+      workDir,
+      received,
+      startMotoServer: async (region) => {
+        moto = await startMoto();
+        useMotoEnvironment(moto.endpoint, region);
+      },
+      startLocalReceiver: async () => {
+        const sink = await startReceiver(received);
+        receiver = sink.server;
+        return sink.url;
+      },
+    });
+  } finally {
+    await cleanUp();
+    activeCleanUps.delete(cleanUp);
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  }
+}
+
+/** Runs the whole flow and cleans up after itself, on success and on failure. */
+export function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  return runDemoSteps(options, 9, async (demo) => {
+    const { log, step, done, workDir, received } = demo;
     step("Starting moto_server on 127.0.0.1 (stands in for AWS)");
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
+    await demo.startMotoServer(REGION);
     const ecr = new ECRClient({ region: REGION });
     const ecs = new ECSClient({ region: REGION });
     const secrets = new SecretsManagerClient({ region: REGION });
 
     step("Starting the local receiver (stands in for the deployments API)");
-    const sink = await startReceiver(received);
-    receiver = sink.server;
+    const receiverUrl = await demo.startLocalReceiver();
     const secret = await secrets.send(
       new CreateSecretCommand({ Name: "demo-deployment-tracker-api-key", SecretString: API_KEY }),
     );
 
     step(`Creating ECR repository ${REPOSITORY} and pushing ${REPOSITORY}:v1`);
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-    await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v1",
-        imageManifest: fakeImageManifest("v1"),
-      }),
-    );
+    await pushFakeImage(ecr, REPOSITORY, "v1");
 
     step(
       `Creating cluster ${CLUSTER}: service "web" follows tags v+ (v and anything after), service "worker" did not opt in`,
@@ -255,30 +431,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     step(
       `Pushing ${REPOSITORY}:v2, and running its ECR push event through the shipped ecr-deployer zip`,
     );
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageTag: "v2",
-        imageManifest: fakeImageManifest("v2"),
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     const pushedDigest = pushed.image?.imageId?.imageDigest as string;
-    // The rollout queue between the deployer's two handlers, as the module creates it.
-    const sqs = new SQSClient({ region: REGION });
-    const rolloutQueue = await createRolloutQueue(sqs, { name: "demo-ecr-deployer-rollout" });
-    const deployer = await loadShippedHandler(
-      "ecr-deployer",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-ecr-deployer",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [DeployerEnv.ALLOWED_CLUSTERS]: CLUSTER,
-        [DeployerEnv.ALLOWED_REGIONS]: REGION,
-        [DeployerEnv.IMAGE_PIN]: ImagePin.TAG_AND_DIGEST,
-        [DeployerEnv.DRY_RUN]: "false",
-        [DeployerEnv.ROLLOUT_QUEUE_URL]: rolloutQueue.url,
-      },
-      workDir,
-    );
+    const deployer = await loadShippedDeployer(workDir);
     const pushEvent = ecrPushEvent({
       account: ACCOUNT,
       region: REGION,
@@ -286,73 +441,31 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       digest: pushedDigest,
       tag: "v2",
     });
-    const deployerResult = (await deployer(pushEvent, lambdaContext("demo-ecr-deployer"))) as {
+    const deployerResult = (await deployer.push(pushEvent, lambdaContext("demo-ecr-deployer"))) as {
       status?: string;
       queued?: unknown[];
     };
     log(
       `      push handler: ${deployerResult.status}, ${deployerResult.queued?.length ?? 0} work item(s) on the rollout queue`,
     );
-    const rollout = deployer.rollout;
-    if (rollout === undefined) throw new Error("the ecr-deployer zip exports no rolloutHandler");
-    const delivered = await deliverAll({
-      sqs,
-      queueUrl: rolloutQueue.url,
-      queueArn: rolloutQueue.arn,
-      handler: (event, context) => rollout(event, context) as Promise<SQSBatchResponse>,
-      drainTimeoutMs: 60_000,
-    });
+    const delivered = await deployer.rollOutQueued();
     log(
       `      rollout handler (through the queue): ${delivered.messagesDeleted} item(s) done, ${delivered.itemFailures} handed back`,
     );
 
     step("Checking what each service runs now");
-    const services = await ecs.send(
-      new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "worker"] }),
-    );
-    const imageOf = async (name: string) => {
-      const service = services.services?.find((s) => s.serviceName === name);
-      const td = await ecs.send(
-        new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition }),
-      );
-      return td.taskDefinition?.containerDefinitions?.find((c) => c.name === "app")
-        ?.image as string;
-    };
-    const followerImage = await imageOf("web");
-    const bystanderImage = await imageOf("worker");
+    const { services, followerImage, bystanderImage } = await describeDemoServices(ecs);
     log(`      web    -> ${followerImage}`);
     log(`      worker -> ${bystanderImage} (untouched: not opted in)`);
 
     step(
       "ECS rolls web out (moto does not model deployments: the demo recreates web on its new revision)",
     );
-    const updated = services.services?.find((s) => s.serviceName === "web");
-    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: "web", force: true }));
-    const recreated = await ecs.send(
-      new CreateServiceCommand({
-        cluster: CLUSTER,
-        serviceName: "web",
-        taskDefinition: updated?.taskDefinition,
-        desiredCount: 1,
-      }),
-    );
-    const web = recreated.service;
-    const primary = web?.deployments?.find((d) => d.status === "PRIMARY") ?? web?.deployments?.[0];
+    const { web, primary } = await recreateWeb(ecs, services);
     log(`      deployment ${primary?.id} of ${primary?.taskDefinition} completed`);
 
     step("Running the deployment-completed event through the shipped deployment-tracker zip");
-    const tracker = await loadShippedHandler(
-      "deployment-tracker",
-      {
-        [PowertoolsEnvVar.SERVICE_NAME]: "demo-deployment-tracker",
-        [PowertoolsEnvVar.LOG_LEVEL]: "ERROR",
-        [TrackerEnv.ENDPOINT_URL]: sink.url,
-        [TrackerEnv.ALLOW_INSECURE_LOOPBACK_ENDPOINT]: "true",
-        [TrackerEnv.API_KEY_SECRET_ARN]: secret.ARN as string,
-        [TrackerEnv.API_KEY_HEADER]: TrackerDefaults.API_KEY_HEADER,
-      },
-      workDir,
-    );
+    const tracker = await loadShippedTracker(workDir, receiverUrl, secret.ARN as string);
     // The same builder `ecs-deployments test-event` uses: one shape of this event.
     const completedEvent = buildDeploymentEvent({
       serviceArn: web?.serviceArn as string,
@@ -371,14 +484,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       log(`      idempotency-key: ${String(request.headers["idempotency-key"] ?? "<missing>")}`);
       log(JSON.stringify(request.body, null, 2).replace(/^/gm, "      "));
     }
-    log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    done();
     return { pushedDigest, deployerResult, followerImage, bystanderImage, trackerResult, received };
-  } finally {
-    await cleanUp();
-    activeCleanUps.delete(cleanUp);
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

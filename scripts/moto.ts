@@ -6,6 +6,9 @@ import { createHash } from "node:crypto";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, join, resolve } from "node:path";
+import { type ECRClient, PutImageCommand, type PutImageCommandOutput } from "@aws-sdk/client-ecr";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
 
 /** Where `scripts/install-tools.sh` installs the tools: `.tools/bin` of this clone. */
 export const TOOLS_BIN = resolve(import.meta.dirname, "..", ".tools", "bin");
@@ -159,6 +162,36 @@ export function useMotoEnvironment(endpoint: string, region = "us-east-1"): void
   process.env.AWS_DEFAULT_REGION = region;
 }
 
+/** Which role {@link credentialsInAccount} assumes, and where. */
+export interface AccountRole {
+  readonly region: string;
+  /** The role's name in the account; moto assumes any name. */
+  readonly roleName: string;
+  readonly sessionName: string;
+}
+
+/**
+ * Credentials that act in `account` on moto_server, for setting up what exists there:
+ * moto's credentials from `sts:AssumeRole` act in the role's account.
+ */
+export async function credentialsInAccount(
+  account: string,
+  role: AccountRole,
+): Promise<AwsCredentialIdentity> {
+  const out = await new STSClient({ region: role.region }).send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/${role.roleName}`,
+      RoleSessionName: role.sessionName,
+    }),
+  );
+  const c = out.Credentials;
+  return {
+    accessKeyId: c?.AccessKeyId as string,
+    secretAccessKey: c?.SecretAccessKey as string,
+    sessionToken: c?.SessionToken as string,
+  };
+}
+
 /**
  * A small, valid Docker image manifest (schema 2) for moto's ECR PutImage; `variant`
  * makes its config and layer, and so its digest, unique.
@@ -181,4 +214,24 @@ export function fakeImageManifest(variant: string): string {
       },
     ],
   });
+}
+
+/**
+ * Pushes a fake image as `repositoryName:tag`, with the manifest `fakeImageManifest(variant)`:
+ * the same variant gives the same digest.
+ * @param variant what tells the manifest apart. @default tag
+ */
+export function pushFakeImage(
+  ecr: ECRClient,
+  repositoryName: string,
+  tag: string,
+  variant: string = tag,
+): Promise<PutImageCommandOutput> {
+  return ecr.send(
+    new PutImageCommand({
+      repositoryName,
+      imageManifest: fakeImageManifest(variant),
+      imageTag: tag,
+    }),
+  );
 }

@@ -5,14 +5,15 @@ import {
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   gatherPublishingFacts,
   publishesImages,
   publishingVerdicts,
 } from "../../cli/doctor/publishing.js";
 import type { Check } from "../../cli/doctor/types.js";
-import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import { motoAvailable } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 
 const REGION = "us-east-1";
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app";
@@ -35,13 +36,10 @@ describe("publishesImages", () => {
 });
 
 describe.skipIf(!motoAvailable())("doctor's published-image checks against moto_server", () => {
-  let moto: MotoServer;
+  motoServerFixture(REGION);
   let checks: Check[];
-  const savedEnvironment = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     const ecs = new ECSClient({ region: REGION });
     const ssm = new SSMClient({ region: REGION });
     await ecs.send(new CreateClusterCommand({ clusterName: "prod" }));
@@ -86,13 +84,6 @@ describe.skipIf(!motoAvailable())("doctor's published-image checks against moto_
       { PUBLISH_IMAGES: "true", ALLOWED_CLUSTERS: "prod", IMAGE_PARAMETER_PATH: PATH },
     );
     checks = publishingVerdicts(facts);
-  });
-
-  afterAll(async () => {
-    for (const key of Object.keys(process.env))
-      if (!(key in savedEnvironment)) delete process.env[key];
-    Object.assign(process.env, savedEnvironment);
-    await moto?.stop();
   });
 
   const check = (subject: string) => checks.find((c) => c.subject === subject);

@@ -14,11 +14,12 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type RolloutFacts, rolloutVerdicts } from "../../cli/doctor/rollout.js";
 import { unreadableVerdicts } from "../../cli/doctor/unreadable.js";
 import { run } from "../../cli/run.js";
-import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import { motoAvailable } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { ACCOUNT, REGION, testDeps } from "./support.js";
 
 const DEPLOYER = "ecs-deployments-ecr-deployer";
@@ -209,18 +210,12 @@ describe("unreadableVerdicts", () => {
 describe.skipIf(!motoAvailable())(
   "doctor's rollout checks against moto_server (Lambda API mocked)",
   () => {
-    let moto: MotoServer;
+    const moto = motoServerFixture(REGION);
     const lambda = mockClient(LambdaClient);
     const DEPLOYER_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${DEPLOYER}`;
 
-    beforeAll(async () => {
-      moto = await startMoto();
-      useMotoEnvironment(moto.endpoint, REGION);
-    });
-
-    afterAll(async () => {
+    afterAll(() => {
       lambda.restore();
-      await moto?.stop();
     });
 
     beforeEach(async () => {

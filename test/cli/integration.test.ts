@@ -31,7 +31,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { run } from "../../cli/run.js";
-import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import { motoAvailable } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { ACCOUNT, fixture, invocationRecord, REGION, testDeps } from "./support.js";
 
 const TRACKER = "ecs-deployments-deployment-tracker";
@@ -43,19 +44,16 @@ const payloadOf = (input: InvokeCommandInput) =>
   JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as Record<string, unknown>;
 
 describe.skipIf(!motoAvailable())("CLI against moto_server", () => {
-  let moto: MotoServer;
+  const moto = motoServerFixture(REGION);
   const lambda = mockClient(LambdaClient);
   let sqs: SQSClient;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     sqs = new SQSClient({ region: REGION });
   });
 
   afterAll(async () => {
     lambda.restore();
-    await moto?.stop();
   });
 
   beforeEach(async () => {

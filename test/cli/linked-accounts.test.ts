@@ -29,12 +29,11 @@ import {
   ListEventSourceMappingsCommand,
   ResourceNotFoundException,
 } from "@aws-sdk/client-lambda";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { run } from "../../cli/run.js";
-import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import { motoAvailable } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { ACCOUNT, REGION, testDeps } from "./support.js";
 
 const TRACKER = "platform-deployment-tracker";
@@ -52,32 +51,12 @@ const linked = (id: string) => ({
   external_id: EXTERNAL_ID,
 });
 
-async function credentialsIn(account: string): Promise<AwsCredentialIdentity> {
-  const out = await new STSClient({ region: REGION }).send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account}:role/setup`,
-      RoleSessionName: "setup",
-    }),
-  );
-  return {
-    accessKeyId: out.Credentials?.AccessKeyId as string,
-    secretAccessKey: out.Credentials?.SecretAccessKey as string,
-    sessionToken: out.Credentials?.SessionToken as string,
-  };
-}
-
 describe.skipIf(!motoAvailable())("CLI with linked accounts, against moto_server", () => {
-  let moto: MotoServer;
+  const moto = motoServerFixture(REGION);
   const lambda = mockClient(LambdaClient);
 
-  beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
-  });
-
-  afterAll(async () => {
+  afterAll(() => {
     lambda.restore();
-    await moto?.stop();
   });
 
   beforeEach(async () => {
@@ -119,7 +98,7 @@ describe.skipIf(!motoAvailable())("CLI with linked accounts, against moto_server
           }),
         }),
       );
-      const b = await credentialsIn(B);
+      const b = await moto.credentialsIn(B);
       await new IAMClient({ region: REGION, credentials: b }).send(
         new CreateRoleCommand({
           RoleName: "platform-read",
@@ -252,10 +231,10 @@ describe.skipIf(!motoAvailable())("CLI with linked accounts, against moto_server
             ],
           }),
         });
-      await new IAMClient({ region: REGION, credentials: await credentialsIn(B) }).send(
+      await new IAMClient({ region: REGION, credentials: await moto.credentialsIn(B) }).send(
         deployRole([pushRole]),
       );
-      await new IAMClient({ region: REGION, credentials: await credentialsIn(C) }).send(
+      await new IAMClient({ region: REGION, credentials: await moto.credentialsIn(C) }).send(
         deployRole([pushRole, rolloutRole]),
       );
       const deps = testDeps();
@@ -378,7 +357,7 @@ describe.skipIf(!motoAvailable())("CLI with linked accounts, against moto_server
     let deploymentId: string;
 
     beforeEach(async () => {
-      const ecs = new ECSClient({ region: REGION, credentials: await credentialsIn(B) });
+      const ecs = new ECSClient({ region: REGION, credentials: await moto.credentialsIn(B) });
       await ecs.send(new CreateClusterCommand({ clusterName: "prod" }));
       await ecs.send(
         new RegisterTaskDefinitionCommand({

@@ -15,7 +15,8 @@ import { redriveRollout } from "../../cli/redrive-rollout.js";
 import { classifyRolloutMessage, redriveDeduplicationId } from "../../cli/rollout-item.js";
 import { run } from "../../cli/run.js";
 import { WORK_ITEM_KIND } from "../../functions/ecr-deployer/contract.js";
-import { type MotoServer, motoAvailable, startMoto, useMotoEnvironment } from "../support/moto.js";
+import { motoAvailable } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { ACCOUNT, NOW, REGION, testDeps } from "./support.js";
 
 const ROLLOUT = "ecs-deployments-ecr-deployer-rollout";
@@ -169,19 +170,13 @@ describe("redriveRollout with a failing send", () => {
 });
 
 describe.skipIf(!motoAvailable())("redrive --function rollout against moto_server", () => {
-  let moto: MotoServer;
+  const moto = motoServerFixture(REGION);
   let sqs: SQSClient;
   let queue: string;
   let dlq: string;
 
-  beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
+  beforeAll(() => {
     sqs = new SQSClient({ region: REGION });
-  });
-
-  afterAll(async () => {
-    await moto?.stop();
   });
 
   beforeEach(async () => {

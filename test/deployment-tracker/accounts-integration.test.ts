@@ -4,7 +4,7 @@
  * account, so B's service, task definition and repository exist only for B's role.
  */
 import { clearCaches } from "@aws-lambda-powertools/parameters";
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -13,17 +13,11 @@ import {
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LINKED_ACCOUNTS_ENV_VAR } from "../../functions/shared/contract.js";
-import {
-  fakeImageManifest,
-  type MotoServer,
-  motoAvailable,
-  startMoto,
-  useMotoEnvironment,
-} from "../support/moto.js";
+import { motoAvailable, pushFakeImage, useMotoEnvironment } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { createMotoUser, setMotoAuthentication } from "../support/moto-iam.js";
 import { captureLogs } from "./helpers.js";
 import { type Receiver, startReceiver } from "./receiver.js";
@@ -39,33 +33,10 @@ const context = {
   getRemainingTimeInMillis: () => 60_000,
 } as unknown as Context;
 
-/** Credentials that act in `account` (moto: an assumed role's credentials act in its account). */
-async function credentialsIn(account: string): Promise<AwsCredentialIdentity> {
-  const sts = new STSClient({ region: REGION });
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account}:role/setup`,
-      RoleSessionName: "setup",
-    }),
-  );
-  const c = out.Credentials;
-  return {
-    accessKeyId: c?.AccessKeyId as string,
-    secretAccessKey: c?.SecretAccessKey as string,
-    sessionToken: c?.SessionToken as string,
-  };
-}
-
 /** An image in `account`'s ECR, with its digest. */
 async function pushImage(ecr: ECRClient, repositoryName: string, tag: string) {
   const repository = await ecr.send(new CreateRepositoryCommand({ repositoryName }));
-  const put = await ecr.send(
-    new PutImageCommand({
-      repositoryName,
-      imageManifest: fakeImageManifest(`${repositoryName}-${tag}`),
-      imageTag: tag,
-    }),
-  );
+  const put = await pushFakeImage(ecr, repositoryName, tag, `${repositoryName}-${tag}`);
   return {
     image: `${repository.repository?.repositoryUri}:${tag}`,
     digest: put.image?.imageId?.imageDigest as string,
@@ -75,9 +46,8 @@ async function pushImage(ecr: ECRClient, repositoryName: string, tag: string) {
 const available = motoAvailable();
 
 describe.skipIf(!available)("deployment-tracker with linked accounts, against moto_server", () => {
-  let moto: MotoServer;
+  const moto = motoServerFixture(REGION);
   let receiver: Receiver;
-  let savedEnv: NodeJS.ProcessEnv;
   let secretArn: string;
   let serviceArn: string;
   let deploymentId: string;
@@ -88,14 +58,11 @@ describe.skipIf(!available)("deployment-tracker with linked accounts, against mo
   let assumeRoleCalls: () => { RoleArn?: string; ExternalId?: string }[];
 
   beforeAll(async () => {
-    savedEnv = { ...process.env };
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     receiver = await startReceiver();
 
     // The central registry (A) and B's own registry each hold one image the service runs.
     central = await pushImage(new ECRClient({ region: REGION }), "platform/agent", "3");
-    const b = await credentialsIn(B);
+    const b = await moto.credentialsIn(B);
     inB = await pushImage(new ECRClient({ region: REGION, credentials: b }), "team/app", "v1");
 
     const ecsB = new ECSClient({ region: REGION, credentials: b });
@@ -130,8 +97,6 @@ describe.skipIf(!available)("deployment-tracker with linked accounts, against mo
 
   afterAll(async () => {
     await receiver?.close();
-    await moto?.stop();
-    process.env = savedEnv;
   });
 
   beforeEach(() => {

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { clearCaches } from "@aws-lambda-powertools/parameters";
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -10,13 +10,8 @@ import {
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  fakeImageManifest,
-  type MotoServer,
-  motoAvailable,
-  startMoto,
-  useMotoEnvironment,
-} from "../support/moto.js";
+import { motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { captureLogs } from "./helpers.js";
 import { type Receiver, startReceiver } from "./receiver.js";
 
@@ -38,9 +33,8 @@ async function closedPortUrl(): Promise<string> {
 const available = motoAvailable();
 
 describe.skipIf(!available)("deployment-tracker against moto_server and a local receiver", () => {
-  let moto: MotoServer;
+  motoServerFixture(REGION);
   let receiver: Receiver;
-  let savedEnv: NodeJS.ProcessEnv;
   let secretArn: string;
   let ecrDigest: string;
   let ecrImage: string;
@@ -50,21 +44,12 @@ describe.skipIf(!available)("deployment-tracker against moto_server and a local 
   let logs: ReturnType<typeof captureLogs>;
 
   beforeAll(async () => {
-    savedEnv = { ...process.env };
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     receiver = await startReceiver();
 
     const ecr = new ECRClient({ region: REGION });
     const repository = await ecr.send(new CreateRepositoryCommand({ repositoryName: "team/app" }));
     ecrImage = `${repository.repository?.repositoryUri}:v1`;
-    const put = await ecr.send(
-      new PutImageCommand({
-        repositoryName: "team/app",
-        imageManifest: fakeImageManifest("v1"),
-        imageTag: "v1",
-      }),
-    );
+    const put = await pushFakeImage(ecr, "team/app", "v1");
     ecrDigest = put.image?.imageId?.imageDigest as string;
 
     const ecs = new ECSClient({ region: REGION });
@@ -99,8 +84,6 @@ describe.skipIf(!available)("deployment-tracker against moto_server and a local 
 
   afterAll(async () => {
     await receiver?.close();
-    await moto?.stop();
-    process.env = savedEnv;
   });
 
   beforeEach(() => {

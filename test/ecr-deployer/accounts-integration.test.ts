@@ -5,7 +5,7 @@
  * task definitions exist only for their own credentials. D has an opted-in service too,
  * but is not linked.
  */
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -16,9 +16,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@smithy/types";
 import {
-  afterAll,
   afterEach,
   beforeAll,
   beforeEach,
@@ -36,14 +34,8 @@ import {
   type RolloutQueue,
   type SqsHandler,
 } from "../../scripts/fakes/sqs-event-source.js";
-import {
-  ecrPushEvent,
-  fakeImageManifest,
-  type MotoServer,
-  motoAvailable,
-  startMoto,
-  useMotoEnvironment,
-} from "../support/moto.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 
 const REGION = "us-east-1";
 const A = "123456789012"; // moto's default account: the registry's and the functions' own
@@ -56,39 +48,18 @@ const FOLLOW = "ecs-deployments:follow";
 const realSend = STSClient.prototype.send;
 const deployRole = (account: string) => `arn:aws:iam::${account}:role/platform-deploy`;
 
-/** Credentials that act in `account` (moto: an assumed role's credentials act in its account). */
-async function credentialsIn(account: string): Promise<AwsCredentialIdentity> {
-  const sts = new STSClient({ region: REGION });
-  const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/setup`, RoleSessionName: "s" }),
-  );
-  const c = out.Credentials;
-  return {
-    accessKeyId: c?.AccessKeyId as string,
-    secretAccessKey: c?.SecretAccessKey as string,
-    sessionToken: c?.SessionToken as string,
-  };
-}
-
 describe.skipIf(!motoAvailable())("ecr-deployer with linked accounts, against moto_server", () => {
-  let moto: MotoServer;
+  const moto = motoServerFixture(REGION);
   let sqs: SQSClient;
   let queue: RolloutQueue;
   let ecr: ECRClient;
   const ecsOf = new Map<string, ECSClient>();
-  const savedEnvironment = { ...process.env };
   let assumeRoleCalls: () => { RoleArn?: string }[];
   let sent: MockInstance<(command: unknown, ...rest: unknown[]) => Promise<unknown>>;
 
   /** Pushes `tag` to A's registry; the push event and its digest. */
   async function push(tag: string, id: string) {
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageManifest: fakeImageManifest(tag),
-        imageTag: tag,
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, tag);
     const digest = pushed.image?.imageId?.imageDigest as string;
     return {
       digest,
@@ -118,8 +89,6 @@ describe.skipIf(!motoAvailable())("ecr-deployer with linked accounts, against mo
   }
 
   beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     vi.stubEnv("POWERTOOLS_LOG_LEVEL", "WARN");
     vi.stubEnv("ALLOWED_CLUSTERS", "");
     vi.stubEnv("DEFAULT_TAG_PATTERN", "");
@@ -148,7 +117,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer with linked accounts, against mo
     for (const account of [B, C, D])
       ecsOf.set(
         account,
-        new ECSClient({ region: REGION, credentials: await credentialsIn(account) }),
+        new ECSClient({ region: REGION, credentials: await moto.credentialsIn(account) }),
       );
     for (const [account, ecs] of ecsOf) {
       await ecs.send(new CreateClusterCommand({ clusterName: "prod" }));
@@ -176,14 +145,6 @@ describe.skipIf(!motoAvailable())("ecr-deployer with linked accounts, against mo
         );
       }
     }
-  });
-
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    for (const key of Object.keys(process.env))
-      if (!(key in savedEnvironment)) delete process.env[key];
-    Object.assign(process.env, savedEnvironment);
-    await moto?.stop();
   });
 
   beforeEach(() => {

@@ -1,4 +1,4 @@
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -10,7 +10,7 @@ import {
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { REGISTERABLE_FIELDS } from "../../functions/ecr-deployer/task-definition.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
 import {
@@ -19,14 +19,8 @@ import {
   type RolloutQueue,
   type SqsHandler,
 } from "../../scripts/fakes/sqs-event-source.js";
-import {
-  ecrPushEvent,
-  fakeImageManifest,
-  type MotoServer,
-  motoAvailable,
-  startMoto,
-  useMotoEnvironment,
-} from "../support/moto.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
@@ -43,7 +37,7 @@ function registerable(taskDefinition: TaskDefinition): Record<string, unknown> {
 }
 
 describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
-  let moto: MotoServer;
+  motoServerFixture(REGION);
   let ecs: ECSClient;
   let ecr: ECRClient;
   let handler: (event: unknown) => Promise<DeploymentSummary>;
@@ -64,11 +58,8 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
   let originalArn: string;
   let pushedDigest: string;
   let event: Record<string, unknown>;
-  const savedEnvironment = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     vi.stubEnv("POWERTOOLS_LOG_LEVEL", "WARN");
     vi.stubEnv("ALLOWED_CLUSTERS", "");
     vi.stubEnv("DEFAULT_TAG_PATTERN", "");
@@ -81,13 +72,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
     ecr = new ECRClient({ region: REGION });
 
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-    await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageManifest: fakeImageManifest("v1"),
-        imageTag: "v1",
-      }),
-    );
+    await pushFakeImage(ecr, REPOSITORY, "v1");
     await ecs.send(new CreateClusterCommand({ clusterName: "prod" }));
     const registered = await ecs.send(
       new RegisterTaskDefinitionCommand({
@@ -145,13 +130,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
         }),
       );
     }
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageManifest: fakeImageManifest("v2"),
-        imageTag: "v2",
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     pushedDigest = pushed.image?.imageId?.imageDigest as string;
     event = ecrPushEvent({
       account: ACCOUNT,
@@ -163,14 +142,6 @@ describe.skipIf(!motoAvailable())("ecr-deployer against moto_server", () => {
     });
     vi.resetModules();
     ({ handler, rolloutHandler } = await import("../../functions/ecr-deployer/index.js"));
-  });
-
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    for (const key of Object.keys(process.env))
-      if (!(key in savedEnvironment)) delete process.env[key];
-    Object.assign(process.env, savedEnvironment);
-    await moto?.stop();
   });
 
   async function serviceTaskDefinition(service: string): Promise<string> {

@@ -6,7 +6,7 @@
  * answers DescribeTaskDefinition with `ClientException: Unable to describe task definition.`,
  * as ECS does once a deleted revision is gone.
  */
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -18,7 +18,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { Metric } from "../../functions/ecr-deployer/contract.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
 import {
@@ -27,14 +27,8 @@ import {
   type RolloutQueue,
   type SqsHandler,
 } from "../../scripts/fakes/sqs-event-source.js";
-import {
-  ecrPushEvent,
-  fakeImageManifest,
-  type MotoServer,
-  motoAvailable,
-  startMoto,
-  useMotoEnvironment,
-} from "../support/moto.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { jsonLines, printedLines } from "../support/output.js";
 
 const ACCOUNT = "123456789012";
@@ -49,7 +43,7 @@ const LONG_NAME = `skip-${"n".repeat(250)}`;
 type Line = Record<string, unknown> & { level?: string; message?: string };
 
 describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_server", () => {
-  let moto: MotoServer;
+  motoServerFixture(REGION);
   let ecs: ECSClient;
   let sqs: SQSClient;
   let queue: RolloutQueue;
@@ -57,11 +51,8 @@ describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_serv
   let rolloutHandler: SqsHandler;
   let brokenArn: string;
   let event: Record<string, unknown>;
-  const savedEnvironment = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     vi.stubEnv("POWERTOOLS_LOG_LEVEL", "DEBUG");
     vi.stubEnv("POWERTOOLS_SERVICE_NAME", SERVICE_NAME);
     vi.stubEnv("POWERTOOLS_DEV", "");
@@ -75,13 +66,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_serv
     const ecr = new ECRClient({ region: REGION });
 
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-    await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageManifest: fakeImageManifest("v1"),
-        imageTag: "v1",
-      }),
-    );
+    await pushFakeImage(ecr, REPOSITORY, "v1");
     await ecs.send(new CreateClusterCommand({ clusterName: "prod" }));
     const register = async (family: string, image: string) =>
       (
@@ -114,13 +99,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_serv
     await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: brokenArn }));
     await ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [brokenArn] }));
 
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageManifest: fakeImageManifest("v2"),
-        imageTag: "v2",
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, "v2");
     event = ecrPushEvent({
       account: ACCOUNT,
       region: REGION,
@@ -130,14 +109,6 @@ describe.skipIf(!motoAvailable())("ecr-deployer at its limits, against moto_serv
     });
     vi.resetModules();
     ({ handler, rolloutHandler } = await import("../../functions/ecr-deployer/index.js"));
-  });
-
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    for (const key of Object.keys(process.env))
-      if (!(key in savedEnvironment)) delete process.env[key];
-    Object.assign(process.env, savedEnvironment);
-    await moto?.stop();
   });
 
   it("refuses a 100 KB repository name with a classified error before any AWS call", async () => {

@@ -1,5 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -14,14 +14,8 @@ import { loadConfig } from "../../functions/ecr-deployer/config.js";
 import { PartialFailureError } from "../../functions/ecr-deployer/errors.js";
 import type { DeploymentSummary } from "../../functions/ecr-deployer/types.js";
 import { throughQueue } from "../../scripts/fakes/rollout-queue.js";
-import {
-  ecrPushEvent,
-  fakeImageManifest,
-  type MotoServer,
-  motoAvailable,
-  startMoto,
-  useMotoEnvironment,
-} from "../support/moto.js";
+import { ecrPushEvent, motoAvailable, pushFakeImage } from "../support/moto.js";
+import { motoServerFixture } from "../support/moto-fixture.js";
 import { type AccessKey, createMotoUser, setMotoAuthentication } from "../support/moto-iam.js";
 
 const ACCOUNT = "123456789012";
@@ -34,12 +28,11 @@ const API_PARAMETER = `${PATH}/prod/api/app`;
 const noSleep = async () => {};
 
 describe.skipIf(!motoAvailable())("ecr-deployer publishing images against moto_server", () => {
-  let moto: MotoServer;
+  const moto = motoServerFixture(REGION);
   let ecs: ECSClient;
   let ecr: ECRClient;
   let ssm: SSMClient;
   const digests = new Map<string, string>();
-  const savedEnvironment = { ...process.env };
 
   /** A handler as the module configures it, with publishing on; `credentials` sign every call. */
   function handler(options: { dryRun?: boolean; credentials?: AccessKey } = {}) {
@@ -64,13 +57,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer publishing images against moto_s
 
   /** Pushes `tag` to the repository and returns its push event (`time`: the event's). */
   async function push(tag: string, time?: Date) {
-    const pushed = await ecr.send(
-      new PutImageCommand({
-        repositoryName: REPOSITORY,
-        imageManifest: fakeImageManifest(tag),
-        imageTag: tag,
-      }),
-    );
+    const pushed = await pushFakeImage(ecr, REPOSITORY, tag);
     const digest = pushed.image?.imageId?.imageDigest as string;
     digests.set(tag, digest);
     return eventFor(tag, time);
@@ -110,8 +97,6 @@ describe.skipIf(!motoAvailable())("ecr-deployer publishing images against moto_s
   }
 
   beforeAll(async () => {
-    moto = await startMoto();
-    useMotoEnvironment(moto.endpoint, REGION);
     ecs = new ECSClient({ region: REGION });
     ecr = new ECRClient({ region: REGION });
     ssm = new SSMClient({ region: REGION });
@@ -155,11 +140,7 @@ describe.skipIf(!motoAvailable())("ecr-deployer publishing images against moto_s
   });
 
   afterAll(async () => {
-    if (moto) await setMotoAuthentication(moto.endpoint, false).catch(() => {});
-    for (const key of Object.keys(process.env))
-      if (!(key in savedEnvironment)) delete process.env[key];
-    Object.assign(process.env, savedEnvironment);
-    await moto?.stop();
+    if (moto.running) await setMotoAuthentication(moto.endpoint, false).catch(() => {});
   });
 
   it("rolls a push out and writes the pinned image to the parameter of the service that asks", async () => {

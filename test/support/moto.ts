@@ -6,6 +6,7 @@ export {
   fakeImageManifest,
   freePort,
   type MotoServer,
+  pushFakeImage,
   startMoto,
   useMotoEnvironment,
 } from "../../scripts/moto.js";
