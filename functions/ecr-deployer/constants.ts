@@ -4,8 +4,13 @@ export const ApiLimits = {
   LIST_SERVICES_PAGE: 100,
   DESCRIBE_SERVICES_BATCH: 10,
   DESCRIBE_IMAGES_BATCH: 100,
-  /** Concurrent DescribeTaskDefinition calls. */
-  DESCRIBE_TASK_DEFINITION_CONCURRENCY: 5,
+  /**
+   * Concurrent DescribeServices calls of one cluster: the reads are paced anyway, and one
+   * after another a cluster of 1,000 services waits for 100 round trips.
+   */
+  DESCRIBE_SERVICES_CONCURRENCY: 5,
+  /** Concurrent DescribeTaskDefinition calls (paced: enough to keep to the pace when ECS is slow). */
+  DESCRIBE_TASK_DEFINITION_CONCURRENCY: 10,
 } as const;
 
 /**

@@ -237,13 +237,25 @@ export async function discoverServices(
       options.logger.warn("Cluster not found; skipped", { cluster });
       continue;
     }
+    const batches: string[][] = [];
     for (let i = 0; i < serviceArns.length; i += ApiLimits.DESCRIBE_SERVICES_BATCH) {
-      const batch = serviceArns.slice(i, i + ApiLimits.DESCRIBE_SERVICES_BATCH);
-      const described = await read(`DescribeServices in cluster ${cluster}`, pace, () =>
-        ecs.send(
-          new DescribeServicesCommand({ cluster: clusterRef, services: batch, include: ["TAGS"] }),
+      batches.push(serviceArns.slice(i, i + ApiLimits.DESCRIBE_SERVICES_BATCH));
+    }
+    const describedBatches = await inOrder(
+      batches,
+      ApiLimits.DESCRIBE_SERVICES_CONCURRENCY,
+      (batch) =>
+        read(`DescribeServices in cluster ${cluster}`, pace, () =>
+          ecs.send(
+            new DescribeServicesCommand({
+              cluster: clusterRef,
+              services: batch,
+              include: ["TAGS"],
+            }),
+          ),
         ),
-      );
+    );
+    for (const described of describedBatches) {
       for (const failure of described.failures ?? []) {
         options.logger.warn("Service could not be described", { cluster, failure });
       }
@@ -267,6 +279,33 @@ export async function discoverServices(
 }
 
 const noPacing = async (): Promise<void> => {};
+
+/**
+ * `work` on each item, at most `concurrency` at a time; the results in the items' order.
+ * After the first failure no further item starts, and that failure is thrown.
+ */
+async function inOrder<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
 
 /** Every cluster ARN of the region, with the SDK's paginator. */
 async function listClusters(ecs: ECSClient, pace: () => Promise<void>): Promise<string[]> {

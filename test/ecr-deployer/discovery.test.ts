@@ -104,6 +104,66 @@ describe("discoverServices", () => {
     expect(ecsMock.commandCalls(ListClustersCommand)).toHaveLength(0);
   });
 
+  it("describes a cluster's services in at most 5 calls at a time, and keeps their order", async () => {
+    // Prepare: 60 services, the earlier batches answered later.
+    const names = Array.from({ length: 60 }, (_, i) => `svc-${i}`);
+    ecsMock
+      .on(ListServicesCommand)
+      .resolves({ serviceArns: names.map((n) => serviceArn("prod", n)) });
+    let inFlight = 0;
+    let peak = 0;
+    ecsMock.on(DescribeServicesCommand).callsFake(async (input: { services: string[] }) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      const first = Number(input.services[0]?.split("-").pop());
+      await new Promise((resolve) => setTimeout(resolve, 30 - first / 2));
+      inFlight -= 1;
+      return {
+        services: input.services.map((arn) =>
+          service("prod", arn.split("/").pop() as string, { "ecs-deployments:follow": "v*" }),
+        ),
+      };
+    });
+
+    // Act
+    const found = await discoverServices(
+      ecs,
+      config({ allowedClusters: ["prod"] }),
+      pushedImage(),
+      {
+        logger: silentLogger(),
+      },
+    );
+
+    // Assess
+    expect(found.candidates.map((c) => c.service)).toEqual(names);
+    expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(6);
+    expect(peak).toBe(5);
+  });
+
+  it("starts no further DescribeServices after one fails, and throws a DiscoveryError", async () => {
+    // Prepare: 100 services; the first batch is refused.
+    const names = Array.from({ length: 100 }, (_, i) => `svc-${i}`);
+    ecsMock
+      .on(ListServicesCommand)
+      .resolves({ serviceArns: names.map((n) => serviceArn("prod", n)) });
+    ecsMock.on(DescribeServicesCommand).callsFake(async (input: { services: string[] }) => {
+      if (input.services[0]?.endsWith("/svc-0")) throw awsError("AccessDeniedException");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { services: [] };
+    });
+
+    // Act
+    const run = discoverServices(ecs, config({ allowedClusters: ["prod"] }), pushedImage(), {
+      logger: silentLogger(),
+    });
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(DiscoveryError);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(5);
+  });
+
   it("skips an allowlisted cluster that does not exist, with a warning", async () => {
     // Prepare
     ecsMock
