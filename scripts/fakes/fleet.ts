@@ -328,12 +328,23 @@ export async function createFleetQueue(
 }
 
 /**
+ * Seconds of real time that `calls` calls take at `share` of an ECS bucket at `timeScale`:
+ * the share of the burst at once, then the share of the sustained rate.
+ */
+export function bucketSeconds(
+  calls: number,
+  bucket: { readonly burst: number; readonly perSecond: number },
+  share: number,
+  timeScale: number,
+): number {
+  const burst = Math.max(1, Math.floor(bucket.burst * share));
+  return Math.max(0, calls - burst) / (bucket.perSecond * share * timeScale);
+}
+
+/**
  * Seconds of real time that `revisions` registrations take at `share` of ECS's
- * task-definition modify bucket at `timeScale`: the share of the burst at once, then the
- * share of the sustained rate.
+ * task-definition modify bucket at `timeScale`.
  */
 export function registrationSeconds(revisions: number, share: number, timeScale: number): number {
-  const bucket = EcsBuckets.TASK_DEFINITION_MODIFY;
-  const burst = Math.max(1, Math.floor(bucket.burst * share));
-  return Math.max(0, revisions - burst) / (bucket.perSecond * share * timeScale);
+  return bucketSeconds(revisions, EcsBuckets.TASK_DEFINITION_MODIFY, share, timeScale);
 }
