@@ -19,6 +19,13 @@ import {
   PowertoolsEnvVar,
 } from "../functions/shared/contract.js";
 import {
+  type DeployScope,
+  discoveryStatements,
+  passTaskRolesStatement,
+  rolloutStatements,
+  servicesIn,
+} from "./deploy-statements.js";
+import {
   commonFunctionProps,
   EventDrivenFunction,
   type FunctionCommonProps,
@@ -202,28 +209,15 @@ export class EcrDeployer extends Construct {
 
     const passRole = new DataAwsIamPolicyDocument(this, "pass_role_policy", {
       count: countOf(both(enabled, not(isEmpty(props.passableRoleArns ?? [])))),
-      statement: [
-        {
-          sid: "PassOnlyListedTaskRolesToEcsTasks",
-          actions: ["iam:PassRole"],
-          resources: props.passableRoleArns ?? [],
-          condition: [
-            {
-              test: "StringEquals",
-              variable: "iam:PassedToService",
-              values: ["ecs-tasks.amazonaws.com"],
-            },
-          ],
-        },
-      ],
+      statement: [passTaskRolesStatement(props.passableRoleArns ?? [])],
     });
 
-    const servicesInAllowedClusters = Fn.formatlist("arn:%s:ecs:%s:%s:service/*", [
-      p,
-      props.regions,
+    const deployScope: DeployScope = {
+      partition: p,
+      regions: props.regions,
       account,
-    ]);
-    const inAllowedClusters = [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }];
+      clusterArns,
+    };
     const comparePushTimes: DataAwsIamPolicyDocumentStatement = {
       sid: "ComparePushTimesInOwnRepositories",
       actions: ["ecr:DescribeImages"],
@@ -263,41 +257,7 @@ export class EcrDeployer extends Construct {
       maximumConcurrency: props.rolloutMaximumConcurrency,
       maxReceiveCount: props.rolloutMaxReceiveCount,
       ageAlarmSeconds: props.rolloutAgeAlarmSeconds,
-      statements: [
-        {
-          sid: "ReadAndUpdateServicesInAllowedClustersAndRegions",
-          actions: ["ecs:DescribeServices", "ecs:UpdateService"],
-          resources: servicesInAllowedClusters,
-          condition: inAllowedClusters,
-        },
-        {
-          // ListTaskDefinitions finds a revision an interrupted attempt registered already.
-          sid: "TaskDefinitionCallsHaveNoResourceType",
-          actions: [
-            "ecs:DescribeTaskDefinition",
-            "ecs:ListTaskDefinitions",
-            "ecs:RegisterTaskDefinition",
-          ],
-          resources: ["*"],
-        },
-        {
-          sid: "KeepTagsOnNewRevisions",
-          actions: ["ecs:TagResource"],
-          resources: Fn.formatlist("arn:%s:ecs:%s:%s:task-definition/*", [
-            p,
-            props.regions,
-            account,
-          ]),
-          condition: [
-            {
-              test: "StringEquals",
-              variable: "ecs:CreateAction",
-              values: ["RegisterTaskDefinition"],
-            },
-          ],
-        },
-        comparePushTimes,
-      ],
+      statements: [...rolloutStatements(deployScope), comparePushTimes],
       sourcePolicyDocuments: Fn.concat([
         listExpr(`concat(${addressOf(passRole)}[*].json, ${addressOf(publishPolicy)}[*].json)`),
         props.linkedPolicyDocuments ?? [],
@@ -327,22 +287,12 @@ export class EcrDeployer extends Construct {
       timeout: 300,
       // It only reads and plans: registering, updating and publishing are the rollout's.
       statements: [
-        {
-          sid: "ListCallsHaveNoResourceType",
-          actions: ["ecs:ListClusters"],
-          resources: ["*"],
-        },
-        {
-          sid: "ListServicesHasNoResourceTypeScopedByCluster",
-          actions: ["ecs:ListServices"],
-          resources: ["*"],
-          condition: inAllowedClusters,
-        },
+        ...discoveryStatements(deployScope),
         {
           sid: "ReadServicesInAllowedClustersAndRegions",
           actions: ["ecs:DescribeServices"],
-          resources: servicesInAllowedClusters,
-          condition: inAllowedClusters,
+          resources: servicesIn(deployScope),
+          condition: [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }],
         },
         {
           sid: "DescribeTaskDefinitionHasNoResourceType",

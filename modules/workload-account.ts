@@ -23,6 +23,11 @@ import {
   IAM_ROLE_ARN,
   ORGANIZATION_ID,
 } from "../functions/shared/grammar.js";
+import {
+  discoveryStatements,
+  passTaskRolesStatement,
+  rolloutStatements,
+} from "./deploy-statements.js";
 import { trackerEventPattern } from "./patterns.js";
 import { serviceRole } from "./service-role.js";
 import {
@@ -450,21 +455,9 @@ export class WorkloadAccount
     const passable = props.deployerPassableRoleArns ?? [];
     const passRole = new DataAwsIamPolicyDocument(this, "pass_role_policy", {
       count: countOf(both(createDeploy, not(isEmpty(passable)))),
-      statement: [
-        {
-          sid: "PassOnlyListedTaskRolesToEcsTasks",
-          actions: ["iam:PassRole"],
-          resources: passable,
-          condition: [
-            {
-              test: "StringEquals",
-              variable: "iam:PassedToService",
-              values: ["ecs-tasks.amazonaws.com"],
-            },
-          ],
-        },
-      ],
+      statement: [passTaskRolesStatement(passable)],
     });
+    const deployScope = { partition: p, regions: regions.asList, account: accountId, clusterArns };
     const deploy = assumableRole(new Construct(this, "deploy"), {
       ...trust,
       count: countOf(createDeploy),
@@ -473,46 +466,8 @@ export class WorkloadAccount
         "Lets the central ecs-deployments deployer roll pushed images out to this account's services",
       trustSid: "CentralDeployerAssumesRole",
       principalRoleArns: props.deployerRoleArns ?? [],
-      statements: [
-        { sid: "ListCallsHaveNoResourceType", actions: ["ecs:ListClusters"], resources: ["*"] },
-        {
-          sid: "ListServicesHasNoResourceTypeScopedByCluster",
-          actions: ["ecs:ListServices"],
-          resources: ["*"],
-          condition: [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }],
-        },
-        {
-          sid: "ReadAndUpdateServicesInAllowedClustersAndRegions",
-          actions: ["ecs:DescribeServices", "ecs:UpdateService"],
-          resources: Fn.formatlist("arn:%s:ecs:%s:%s:service/*", [p, regions.asList, accountId]),
-          condition: [{ test: "ArnLike", variable: "ecs:cluster", values: clusterArns }],
-        },
-        {
-          sid: "TaskDefinitionCallsHaveNoResourceType",
-          actions: [
-            "ecs:DescribeTaskDefinition",
-            "ecs:ListTaskDefinitions",
-            "ecs:RegisterTaskDefinition",
-          ],
-          resources: ["*"],
-        },
-        {
-          sid: "KeepTagsOnNewRevisions",
-          actions: ["ecs:TagResource"],
-          resources: Fn.formatlist("arn:%s:ecs:%s:%s:task-definition/*", [
-            p,
-            regions.asList,
-            accountId,
-          ]),
-          condition: [
-            {
-              test: "StringEquals",
-              variable: "ecs:CreateAction",
-              values: ["RegisterTaskDefinition"],
-            },
-          ],
-        },
-      ],
+      // The push function discovers and the rollout function rolls out through this role.
+      statements: [...discoveryStatements(deployScope), ...rolloutStatements(deployScope)],
       sourcePolicyDocuments: listExpr(`${addressOf(passRole)}[*].json`),
     });
 
